@@ -1,0 +1,46 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '@hmmtrade/platform';
+import { HttpError } from './http-error.ts';
+
+/** Answers any unmatched route with a JSON 404. */
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
+};
+
+/**
+ * The one error middleware: HttpError → its status and body; a malformed JSON body → 400;
+ * anything else → 500 with a generic message (the cause goes to the log, never the client).
+ */
+export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const httpError = toHttpError(error);
+    if (httpError.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
+    res.status(httpError.status).json({
+      error: {
+        code: httpError.code,
+        message: httpError.message,
+        ...(httpError.issues ? { issues: httpError.issues } : {}),
+      },
+    });
+  };
+}
+
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (isBodyParserError(error)) {
+    return new HttpError(400, 'bad_request', 'request body is not valid JSON', { cause: error });
+  }
+  return new HttpError(500, 'internal', 'internal error', { cause: error });
+}
+
+function isBodyParserError(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { type?: unknown }).type === 'entity.parse.failed'
+  );
+}

@@ -1,0 +1,57 @@
+import { createApp } from '@hmmtrade/api';
+import { createDb, migrateToLatest } from '@hmmtrade/db';
+import { createLogger, createMetricsRegistry, listen } from '@hmmtrade/platform';
+import type { CliConfig } from '../config.ts';
+import { VERSION } from '../version.ts';
+
+/** A started stack and how to stop it. */
+export interface RunningStack {
+  url: string;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything on one machine: the database (embedded unless DATABASE_URL), migrations, and the
+ * API. Later parts (operator, dashboard) join here. On failure, whatever started is stopped.
+ */
+export async function startStack(
+  config: CliConfig,
+  print: (line: string) => void,
+): Promise<RunningStack> {
+  const logger = createLogger({ component: 'hmmtrade', level: config.logLevel });
+  const registry = createMetricsRegistry({ defaultLabels: { app: 'hmmtrade' } });
+  const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const { applied } = await migrateToLatest(database.db);
+    const app = createApp({
+      version: VERSION,
+      logger: logger.child({ component: 'api' }),
+      registry,
+      readiness: async () => {
+        await database.pool.query('SELECT 1');
+        return { ready: true };
+      },
+    });
+    const server = await listen(app, { host: config.host, port: config.port });
+    print(`HMM Trade ${VERSION} is up at ${server.url}`);
+    print(
+      database.embedded
+        ? `database: embedded PGlite at ${database.connectionString} (data in ${config.dataDir})`
+        : `database: ${database.location}`,
+    );
+    print(`migrations: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);
+    print('press Ctrl-C to stop');
+    return {
+      url: server.url,
+      databaseUrl: database.connectionString,
+      stop: async () => {
+        await server.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,18 @@
+/** API group of every hmmtrade custom resource. */
+export const GROUP = 'hmmtrade.io';
+/** The one served and stored version of TradingBot. */
+export const VERSION = 'v1alpha1';
+/** `apiVersion` field of a TradingBot object. */
+export const API_VERSION = `${GROUP}/${VERSION}` as const;
+export const KIND = 'TradingBot';
+export const PLURAL = 'tradingbots';
+export const SINGULAR = 'tradingbot';
+export const SHORT_NAMES = ['tb'] as const;
+export const CATEGORIES = ['hmmtrade'] as const;
+/** Name of the CustomResourceDefinition: `<plural>.<group>`. */
+export const CRD_NAME = `${PLURAL}.${GROUP}` as const;
+
+/** Finalizer the operator keeps on a TradingBot until its runtime is destroyed. */
+export const FINALIZER = 'hmmtrade.io/finalizer';
+/** Label carrying the bot id on every machine, pod and process the operator manages. */
+export const BOT_ID_LABEL = 'hmmtrade.io/bot-id';

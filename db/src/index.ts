@@ -1,0 +1,16 @@
+export type { Database } from './database.ts';
+export * from './tables/column-types.ts';
+export * from './tables/users.table.ts';
+export * from './tables/sessions.table.ts';
+export * from './tables/api-tokens.table.ts';
+export * from './tables/broker-connections.table.ts';
+export * from './tables/bots.table.ts';
+export * from './tables/bot-log-lines.table.ts';
+export * from './tables/bot-events.table.ts';
+export * from './tables/subscriptions.table.ts';
+export * from './tables/stripe-events.table.ts';
+export * from './tables/audit-log.table.ts';
+export { createDb, describeLocation, type DbConfig, type DbHandle } from './create-db.ts';
+export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
+export { migrateToLatest, type MigrateOutcome } from './migrate.ts';
+export { BOT_CHANGES_CHANNEL } from './bot-changes.ts';

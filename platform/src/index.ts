@@ -1,0 +1,5 @@
+export * from './errors.ts';
+export * from './env-config.ts';
+export * from './logger.ts';
+export * from './metrics.ts';
+export * from './http-server.ts';
