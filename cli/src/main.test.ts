@@ -158,7 +158,7 @@ describe('hmmtrade migrate', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(
-      /^applied 1 migration\(s\) to 127\.0\.0\.1:\d+\/postgres: 0001-initial\n$/,
+      /^applied 2 migration\(s\) to 127\.0\.0\.1:\d+\/postgres: 0001-initial, 0002-operator-leases\n$/,
     );
     const second = await runCli(['migrate', '--data-dir', dataDir]);
     expect(second.stdout).toMatch(/is up to date\n$/);

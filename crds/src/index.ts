@@ -51,7 +51,7 @@ export {
   secretRefSchema,
   tradingBotSpecSchema,
 } from './spec.schema.ts';
-export type { TradingBotSpec, TradingBotSpecInput } from './spec.schema.ts';
+export type { Backend, Schedule, TradingBotSpec, TradingBotSpecInput } from './spec.schema.ts';
 export {
   BOT_PHASES,
   regimeStatusSchema,

@@ -115,3 +115,8 @@ export const tradingBotSpecSchema = withRules(
 export type TradingBotSpec = z.output<typeof tradingBotSpecSchema>;
 /** Desired state of a TradingBot as a user writes it: defaulted fields may be omitted. */
 export type TradingBotSpecInput = z.input<typeof tradingBotSpecSchema>;
+
+/** Where a bot runs. */
+export type Backend = (typeof BACKENDS)[number];
+/** When a bot runs. */
+export type Schedule = (typeof SCHEDULES)[number];

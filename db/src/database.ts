@@ -4,6 +4,7 @@ import type { BotEventsTable } from './tables/bot-events.table.ts';
 import type { BotLogLinesTable } from './tables/bot-log-lines.table.ts';
 import type { BotsTable } from './tables/bots.table.ts';
 import type { BrokerConnectionsTable } from './tables/broker-connections.table.ts';
+import type { OperatorLeasesTable } from './tables/operator-leases.table.ts';
 import type { SessionsTable } from './tables/sessions.table.ts';
 import type { StripeEventsTable } from './tables/stripe-events.table.ts';
 import type { SubscriptionsTable } from './tables/subscriptions.table.ts';
@@ -21,4 +22,5 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   stripe_events: StripeEventsTable;
   audit_log: AuditLogTable;
+  operator_leases: OperatorLeasesTable;
 }

@@ -10,6 +10,7 @@ export * from './tables/bot-events.table.ts';
 export * from './tables/subscriptions.table.ts';
 export * from './tables/stripe-events.table.ts';
 export * from './tables/audit-log.table.ts';
+export * from './tables/operator-leases.table.ts';
 export { createDb, describeLocation, type DbConfig, type DbHandle } from './create-db.ts';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 export { migrateToLatest, type MigrateOutcome } from './migrate.ts';

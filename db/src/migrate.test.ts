@@ -10,6 +10,7 @@ const TABLES = [
   'bot_log_lines',
   'bots',
   'broker_connections',
+  'operator_leases',
   'sessions',
   'stripe_events',
   'subscriptions',
@@ -27,7 +28,7 @@ describe.each(DATABASE_KINDS)('migrations on %s', (kind) => {
 
   it('run from empty, create every table, and are a no-op the second time', async () => {
     const first = await migrateToLatest(testDb.handle.db);
-    expect(first.applied).toEqual(['0001-initial']);
+    expect(first.applied).toEqual(['0001-initial', '0002-operator-leases']);
 
     const { rows } = await sql<{ table_name: string }>`
       SELECT table_name FROM information_schema.tables

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import { downInitial, upInitial } from './0001-initial.ts';
+import { downOperatorLeases, upOperatorLeases } from './0002-operator-leases.ts';
 
 /**
  * Every migration, in order. Names sort lexically; append only. Listed statically (not read
@@ -7,4 +8,5 @@ import { downInitial, upInitial } from './0001-initial.ts';
  */
 export const migrations: Record<string, Migration> = {
   '0001-initial': { up: upInitial, down: downInitial },
+  '0002-operator-leases': { up: upOperatorLeases, down: downOperatorLeases },
 };

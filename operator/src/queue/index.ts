@@ -1,0 +1,12 @@
+export { backoffDelay, createBackoff } from './backoff.ts';
+export type { Backoff, BackoffOptions } from './backoff.ts';
+export { createCircuitBreaker } from './circuit-breaker.ts';
+export type { CircuitBreaker, CircuitBreakerOptions, CircuitState } from './circuit-breaker.ts';
+export { systemClock } from './clock.ts';
+export type { Clock, TimerHandle } from './clock.ts';
+export { createQueueMetrics } from './queue-metrics.ts';
+export type { InFlightSample, QueueMetrics } from './queue-metrics.ts';
+export { createRateLimiter } from './rate-limiter.ts';
+export type { RateLimiter, RateLimiterOptions } from './rate-limiter.ts';
+export { createWorkQueue } from './work-queue.ts';
+export type { WorkHandler, WorkQueue, WorkQueueOptions, WorkResult } from './types.ts';
