@@ -3,7 +3,7 @@ import type { Backend } from '@hmmtrade/crds';
 import type { DbHandle } from '@hmmtrade/db';
 import type { Logger, Registry } from '@hmmtrade/platform';
 import { createPostgresLeaderElector } from './leader/postgres-leader.ts';
-import { createOperator, type Operator } from './operator.ts';
+import { createOperator, type Operator, type OperatorDeps } from './operator.ts';
 import { createCircuitBreaker } from './queue/circuit-breaker.ts';
 import { createRateLimiter } from './queue/rate-limiter.ts';
 import type { InstanceDefaults } from './reconcile/desired-instance.ts';
@@ -36,6 +36,7 @@ export interface OperatorSettings {
   calendar?: MarketCalendar;
   /** Wake-up feed; default: LISTEN/NOTIFY, or in-process for the embedded database. */
   feed?: BotChangeFeed;
+  onReconciled?: OperatorDeps['onReconciled'];
 }
 
 /**
@@ -94,5 +95,6 @@ export function assembleOperator(deps: {
     registry: deps.registry,
     ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),
     ...(settings.resyncPeriodMs ? { resyncPeriodMs: settings.resyncPeriodMs } : {}),
+    ...(settings.onReconciled ? { onReconciled: settings.onReconciled } : {}),
   });
 }

@@ -31,6 +31,8 @@ export interface OperatorDeps {
   /** Full relist + orphan collection period (default 60 s). */
   resyncPeriodMs?: number;
   clock?: Clock;
+  /** Called after every reconcile with its duration (benchmarks, tracing). */
+  onReconciled?: (botId: string, seconds: number, ok: boolean) => void;
 }
 
 /** A running operator. */
@@ -71,13 +73,14 @@ export function createOperator(deps: OperatorDeps): Operator {
     const started = performance.now();
     try {
       const result = await reconcile(botId);
-      controllerMetrics.observe(
-        result?.requeueAfterMs ? 'requeue_after' : 'success',
-        elapsed(started),
-      );
+      const seconds = elapsed(started);
+      controllerMetrics.observe(result?.requeueAfterMs ? 'requeue_after' : 'success', seconds);
+      deps.onReconciled?.(botId, seconds, true);
       return result;
     } catch (error) {
-      controllerMetrics.observe('error', elapsed(started));
+      const seconds = elapsed(started);
+      controllerMetrics.observe('error', seconds);
+      deps.onReconciled?.(botId, seconds, false);
       logger.warn({ bot_id: botId, err: error }, 'reconcile failed');
       throw error;
     }
@@ -88,7 +91,8 @@ export function createOperator(deps: OperatorDeps): Operator {
     if (!deps.leader.isLeader()) return;
     // A failing backend must not stop the relist from requeueing every bot; GC retries next time.
     await collectOrphans({ source: deps.source, runtime: deps.runtime, logger }).then(
-      (collected) => collected.length && logger.info({ count: collected.length }, 'orphans collected'),
+      (collected) =>
+        collected.length && logger.info({ count: collected.length }, 'orphans collected'),
       (error: unknown) => logger.warn({ err: error }, 'orphan collection failed'),
     );
   };

@@ -5,7 +5,14 @@ import { createControlledHandler } from './testing/controlled-handler.ts';
 import { createFakeClock } from './testing/fake-clock.ts';
 import { createWorkQueue } from './work-queue.ts';
 
-async function values(registry: Registry, metric: string) {
+interface Sample {
+  value: number;
+  labels: Partial<Record<string, string | number>>;
+  /** Set on histogram samples: `<name>_bucket`, `_sum` or `_count`. */
+  metricName?: string;
+}
+
+async function values(registry: Registry, metric: string): Promise<Sample[]> {
   const found = registry.getSingleMetric(metric);
   if (!found) throw new Error(`${metric} is not registered`);
   return (await found.get()).values;

@@ -85,7 +85,7 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
         key = first(ready);
       }
     }
-    metrics?.depth(ready.size);
+    if (accepting()) metrics?.depth(ready.size);
   }
 
   async function work(key: string, run: WorkHandler): Promise<void> {
@@ -148,6 +148,10 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
     phase = 'stopping';
     for (const { timer } of delayed.values()) clock.clearTimeout(timer);
     delayed.clear();
+    ready.clear();
+    addedAt.clear();
+    // Metrics may be shared with a successor queue (a new leadership term): report once, now.
+    metrics?.depth(0);
     if (processing.size > 0) {
       await new Promise<void>((resolve) => {
         const timer = timeoutMs === undefined ? undefined : clock.setTimeout(resolve, timeoutMs);
@@ -159,10 +163,7 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
     }
     phase = 'stopped';
     processing.clear();
-    ready.clear();
     dirty.clear();
-    addedAt.clear();
-    metrics?.depth(0);
     settle();
   }
 

@@ -1,5 +1,5 @@
 import type { TradingBotSpec } from '@hmmtrade/crds';
-import type { DesiredInstance, StopOptions } from '../runtimes/runtime.ts';
+import type { DesiredInstance, StopOptions } from './instance.ts';
 import { stableHash } from './stable-hash.ts';
 
 /** Operator-wide settings that shape every instance. */

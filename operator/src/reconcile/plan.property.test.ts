@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DesiredInstance, InstanceState, ObservedInstance } from '../runtimes/runtime.ts';
+import type { DesiredInstance, InstanceState, ObservedInstance } from './instance.ts';
 import type { Target } from './decide.ts';
 import { crashBackoffMs, plan } from './plan.ts';
 

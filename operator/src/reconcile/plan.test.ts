@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DesiredInstance, ObservedInstance } from '../runtimes/runtime.ts';
+import type { DesiredInstance, ObservedInstance } from './instance.ts';
 import type { Target } from './decide.ts';
 import { DEFAULT_STOP, PENDING_POLL_MS, crashBackoffMs, plan, type Plan } from './plan.ts';
 

@@ -1,4 +1,4 @@
-import type { DesiredInstance, ObservedInstance, StopOptions } from '../runtimes/runtime.ts';
+import type { DesiredInstance, ObservedInstance, StopOptions } from './instance.ts';
 import type { Target } from './decide.ts';
 
 /** One step the controller takes against the runtime (or the source, for `finalize`). */

@@ -1,5 +1,5 @@
 import type { Backend, BotPhase, TradingBotStatus } from '@hmmtrade/crds';
-import type { ObservedInstance } from '../runtimes/runtime.ts';
+import type { ObservedInstance } from './instance.ts';
 import { mergeConditions, type ConditionUpdate } from './conditions.ts';
 import type { Decision, Entitlement } from './decide.ts';
 import { BackendUnavailableError, type ReconcileError, StalledError } from './errors.ts';

@@ -4,34 +4,38 @@ import { desiredInstance } from './testing/desired-instance.ts';
 import { eventually } from './testing/eventually.ts';
 
 /** A fresh runtime for one test, and how to clean up everything it made. */
-export interface RuntimeUnderTest {
-  runtime: BotRuntime;
-  teardown(): Promise<void>;
+export interface RuntimeUnderTest<R extends BotRuntime = BotRuntime> {
+  runtime: R;
+  teardown: () => Promise<void>;
 }
 
 /** What a runtime can additionally show the suite. */
-export interface RuntimeContractOptions {
+export interface RuntimeContractOptions<R extends BotRuntime = BotRuntime> {
   /** Bound for pending → running and similar convergence (default 10 s). */
   settleTimeoutMs?: number;
   /**
-   * Overrides that make an instance ignore its stop signal. When given, the suite checks that
-   * `stop` kills it after `timeoutSeconds`.
+   * An instance that ignores its stop signal: the overrides that make one, and optionally how to
+   * wait until it has started ignoring. When given, the suite checks that `stop` kills it after
+   * `timeoutSeconds`.
    */
-  stubborn?: Partial<DesiredInstance>;
+  stubborn?: {
+    desired: Partial<DesiredInstance>;
+    whenIgnoring?: (runtime: R, botId: string) => Promise<void>;
+  };
 }
 
 /**
  * The BotRuntime contract (runtime.ts, DESIGN §4) as one suite that every runtime runs.
  * `setup` is called before each test and must return a runtime with no instances.
  */
-export function describeRuntimeContract(
+export function describeRuntimeContract<R extends BotRuntime>(
   name: string,
-  setup: () => Promise<RuntimeUnderTest>,
-  options: RuntimeContractOptions = {},
+  setup: () => Promise<RuntimeUnderTest<R>>,
+  options: RuntimeContractOptions<R> = {},
 ): void {
   describe(`BotRuntime contract: ${name}`, () => {
     const timeoutMs = options.settleTimeoutMs ?? 10_000;
-    let rt: BotRuntime;
+    let rt: R;
     let teardown: (() => Promise<void>) | undefined;
 
     beforeEach(async () => {
@@ -198,8 +202,9 @@ export function describeRuntimeContract(
     if (options.stubborn) {
       const stubborn = options.stubborn;
       it('stop kills an instance that ignores the signal after the timeout', async () => {
-        await rt.create(desiredInstance('bot-stubborn', stubborn));
+        await rt.create(desiredInstance('bot-stubborn', stubborn.desired));
         await running('bot-stubborn');
+        await stubborn.whenIgnoring?.(rt, 'bot-stubborn');
         await rt.stop('bot-stubborn', { signal: 'SIGTERM', timeoutSeconds: 1 });
         expect((await rt.observe('bot-stubborn'))?.state).toBe('stopped');
       });

@@ -8,6 +8,8 @@ import type { BotObject, BotSource } from './bot-source.ts';
 /** The lease row whose epoch fences the operator's writes. */
 export const OPERATOR_LEASE = 'operator';
 
+const RELIST_PAGE = 500;
+
 /**
  * Bots from Postgres: an in-memory cache loaded by a full list, kept current by the change feed
  * (each notification re-reads one row) and refreshed by `resync`. A row's spec is validated
@@ -49,12 +51,20 @@ export function createPostgresSource(deps: {
     notify(botId);
   };
 
+  // Relist reads only ids and versions; rows are fetched (in pages) only when new or changed,
+  // so a no-op resync parses no JSON.
   const relist = async () => {
-    const rows = await deps.db.selectFrom('bots').selectAll().execute();
+    const versions = await deps.db.selectFrom('bots').select(['id', 'resource_version']).execute();
     const seen = new Set<string>();
-    for (const row of rows) {
-      seen.add(row.id);
-      cache.set(row.id, load(row));
+    const stale: string[] = [];
+    for (const { id, resource_version } of versions) {
+      seen.add(id);
+      if (cache.get(id)?.resourceVersion !== resource_version) stale.push(id);
+    }
+    for (let start = 0; start < stale.length; start += RELIST_PAGE) {
+      const page = stale.slice(start, start + RELIST_PAGE);
+      const rows = await deps.db.selectFrom('bots').selectAll().where('id', 'in', page).execute();
+      for (const row of rows) cache.set(row.id, load(row));
     }
     const gone = [...cache.keys()].filter((id) => !seen.has(id));
     for (const id of gone) cache.delete(id);

@@ -59,6 +59,7 @@ const METHODS: readonly FakeMethod[] = [
   'destroy',
 ];
 
+/** An empty in-memory runtime. Zero latency adds no timers: calls settle in microtasks. */
 export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime {
   const { seed = 1, startDelayMs = 0, now = Date.now, ...initialFaults } = options;
   const faults = createFaultInjector(initialFaults, seed);

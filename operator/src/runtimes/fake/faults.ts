@@ -49,6 +49,7 @@ export interface FaultInjector {
   after(method: string): void;
 }
 
+/** A fault injector starting from `initial`, its randomness seeded for reproducible runs. */
 export function createFaultInjector(initial: Partial<FakeFaults>, seed: number): FaultInjector {
   const random = seededRandom(seed);
   let faults: FakeFaults = { ...NO_FAULTS, ...initial };

@@ -1,6 +1,7 @@
 import type { ObservedInstance } from '../runtime.ts';
+import { isBotProcess, scanMarkedProcesses } from './proc.ts';
 import type { MarkedProcess, ProcessIdentity } from './proc.ts';
-import type { LocalRecord, PendingMarker } from './state-store.ts';
+import type { LocalRecord, PendingMarker, StateStore } from './state-store.ts';
 
 /** Everything known about one bot right now: its files and its live process, if any. */
 export interface BotView {
@@ -11,6 +12,29 @@ export interface BotView {
   live: ProcessIdentity | null;
   /** `live` was found by a scan and is not in the record yet. */
   adopted: boolean;
+}
+
+/**
+ * Reads the bot's files and finds its live process: the recorded one if it is still the bot's
+ * (pid, start time and markers match), else, when a pending marker says a spawn was under way,
+ * one found by scanning /proc for the markers. Writes nothing.
+ */
+export async function readBotView(store: StateStore, botId: string): Promise<BotView> {
+  const { runtimeId } = store;
+  const [record, pending] = await Promise.all([store.readRecord(botId), store.readPending(botId)]);
+  const recorded =
+    record && record.pid !== null && record.startTime !== null
+      ? { pid: record.pid, startTime: record.startTime }
+      : null;
+  if (recorded && (await isBotProcess(recorded, runtimeId, botId))) {
+    return { botId, record, pending, live: recorded, adopted: false };
+  }
+  if (pending) {
+    const found = (await scanMarkedProcesses(runtimeId, botId)).filter((p) => p.leader);
+    const match = found.find((p) => p.instanceId === pending.instanceId) ?? found[0];
+    if (match) return { botId, record, pending, live: match, adopted: true };
+  }
+  return { botId, record, pending, live: null, adopted: false };
 }
 
 /**

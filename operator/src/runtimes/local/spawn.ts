@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { constants } from 'node:os';
 import { readProcStat } from './proc.ts';
 
 /** How to start one bot process. */
@@ -45,4 +46,9 @@ export async function spawnDetached(request: SpawnRequest): Promise<Spawned> {
   child.unref();
   const stat = await readProcStat(pid);
   return { child, pid, startTime: stat?.startTime ?? null };
+}
+
+/** The exit code, or 128 + the signal number for a death by signal, as a shell reports it. */
+export function exitCode(code: number | null, signal: NodeJS.Signals | null): number {
+  return code ?? 128 + (signal ? constants.signals[signal] : 0);
 }

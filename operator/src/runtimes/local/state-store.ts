@@ -66,7 +66,10 @@ export function openStateStore(dir: string): StateStore {
   const pendingFile = (botId: string): string => join(botDir(botId), 'pending.json');
 
   const writeJson = async (botId: string, file: string, value: unknown): Promise<void> => {
-    await mkdir(botDir(botId), { recursive: true, mode: 0o700 });
+    // Not recursive: a removed state directory must stay removed.
+    await mkdir(botDir(botId), { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
     const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     await writeFile(temp, JSON.stringify(value), { mode: 0o600, flush: true });
     await rename(temp, file);

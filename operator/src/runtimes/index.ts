@@ -1,0 +1,17 @@
+export type {
+  BotRuntime,
+  DesiredInstance,
+  InstanceState,
+  ObservedInstance,
+  StopOptions,
+  StopSignal,
+} from './runtime.ts';
+export { createFakeRuntime } from './fake/fake-runtime.ts';
+export type { FakeMethod, FakeRuntime, FakeRuntimeOptions } from './fake/fake-runtime.ts';
+export type { FakeFaults, FakeLatency, FaultControl } from './fake/faults.ts';
+export { createLocalRuntime } from './local/local-runtime.ts';
+export type {
+  LocalRuntime,
+  LocalRuntimeLogger,
+  LocalRuntimeOptions,
+} from './local/local-runtime.ts';
