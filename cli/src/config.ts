@@ -9,6 +9,17 @@ const cliEnvSchema = z.object({
   HOST: z.preprocess(emptyAsUnset, z.string().default('127.0.0.1')),
   PORT: z.preprocess(emptyAsUnset, portNumber.default(8080)),
   LOG_LEVEL: z.preprocess(emptyAsUnset, logLevel.default('info')),
+  OPERATOR_RUNTIME: z.preprocess(emptyAsUnset, z.enum(['local', 'fake']).default('local')),
+  OPERATOR_CONCURRENCY: z.preprocess(
+    emptyAsUnset,
+    z.coerce.number().int().min(1).max(256).default(8),
+  ),
+  OPERATOR_RESYNC_SECONDS: z.preprocess(emptyAsUnset, z.coerce.number().min(1).default(60)),
+  HMMTRADE_API_URL: z.preprocess(
+    emptyAsUnset,
+    z.url({ message: 'must be an http(s) URL' }).optional(),
+  ),
+  HMMTRADE_LOCAL_COMMAND: z.preprocess(emptyAsUnset, z.string().optional()),
 });
 
 /** Settings of the `hmmtrade` command, from the environment and then its flags. */
@@ -20,6 +31,20 @@ export interface CliConfig {
   host: string;
   port: number;
   logLevel: z.infer<typeof logLevel>;
+  operator: OperatorConfig;
+}
+
+/** How the operator runs (in `hmmtrade up` and `hmmtrade operator`). */
+export interface OperatorConfig {
+  runtime: 'local' | 'fake';
+  concurrency: number;
+  resyncSeconds: number;
+  /** The control plane URL bots are given; defaults to the API `up` serves. */
+  apiUrl: string | undefined;
+  /** What the local runtime runs per bot (split on whitespace); default `hmmtrade bot`. */
+  localCommand: string[] | undefined;
+  /** The environment bot processes start from (PATH, HOME …). */
+  baseEnv: Record<string, string>;
 }
 
 /** Flags that override the environment. */
@@ -28,6 +53,7 @@ export interface CliFlags {
   host?: string | undefined;
   port?: string | undefined;
   databaseUrl?: string | undefined;
+  runtime?: string | undefined;
 }
 
 /** Parses the environment (`process.env` unless given) and applies flags; throws ConfigError. */
@@ -38,6 +64,7 @@ export function loadCliConfig(flags: CliFlags = {}, env: Environment = process.e
     ...(flags.dataDir !== undefined ? { HMMTRADE_DATA_DIR: flags.dataDir } : {}),
     ...(flags.host !== undefined ? { HOST: flags.host } : {}),
     ...(flags.port !== undefined ? { PORT: flags.port } : {}),
+    ...(flags.runtime !== undefined ? { OPERATOR_RUNTIME: flags.runtime } : {}),
   };
   const parsed = parseEnv(cliEnvSchema, merged);
   return Object.freeze({
@@ -46,7 +73,46 @@ export function loadCliConfig(flags: CliFlags = {}, env: Environment = process.e
     host: parsed.HOST,
     port: parsed.PORT,
     logLevel: parsed.LOG_LEVEL,
+    operator: {
+      runtime: parsed.OPERATOR_RUNTIME,
+      concurrency: parsed.OPERATOR_CONCURRENCY,
+      resyncSeconds: parsed.OPERATOR_RESYNC_SECONDS,
+      apiUrl: parsed.HMMTRADE_API_URL,
+      localCommand: parsed.HMMTRADE_LOCAL_COMMAND?.split(/\s+/).filter(Boolean),
+      baseEnv: pickDefined(env, ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR']),
+    },
   });
+}
+
+const botEnvSchema = z.object({
+  BOT_ID: z.string({ message: 'is required (the bot id the operator assigns)' }).min(1),
+  HMMTRADE_API_URL: z.url({ message: 'must be an http(s) URL' }),
+  HEARTBEAT_SECONDS: z.preprocess(emptyAsUnset, z.coerce.number().min(1).default(30)),
+});
+
+/** Settings of `hmmtrade bot`, from the environment its runtime gives it. */
+export interface BotConfig {
+  botId: string;
+  apiUrl: string;
+  heartbeatSeconds: number;
+}
+
+export function loadBotConfig(env: Environment = process.env): BotConfig {
+  const parsed = parseEnv(botEnvSchema, env);
+  return Object.freeze({
+    botId: parsed.BOT_ID,
+    apiUrl: parsed.HMMTRADE_API_URL,
+    heartbeatSeconds: parsed.HEARTBEAT_SECONDS,
+  });
+}
+
+function pickDefined(env: Environment, names: string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined) picked[name] = value;
+  }
+  return picked;
 }
 
 /** The environment a child process of this one inherits (tests spawn the CLI with it). */

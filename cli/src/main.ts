@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, describeError } from '@hmmtrade/platform';
-import { loadCliConfig, type CliFlags } from './config.ts';
+import { loadBotConfig, loadCliConfig, type CliFlags } from './config.ts';
+import { runBot } from './commands/bot.ts';
+import { startOperatorProcess } from './commands/operator-only.ts';
 import { runMigrate } from './commands/migrate.ts';
 import { startStack } from './commands/up.ts';
 import { VERSION } from './version.ts';
@@ -42,15 +44,28 @@ function buildProgram(): Command {
       );
 
   withDatabaseOptions(program.command('up'))
-    .description('run everything on this machine: database, migrations, API')
+    .description('run everything on this machine: database, migrations, API, operator')
     .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
     .option('--port <port>', 'port to listen on, 0 for any free one (env PORT, default 8080)')
+    .option('--runtime <runtime>', 'where bots run: local or fake (env OPERATOR_RUNTIME)')
     .action(async (flags: CliFlags) => {
-      const stack = await startStack(loadCliConfig(flags), print);
-      await untilSignalled();
-      print('stopping…');
-      await stack.stop();
-      print('stopped');
+      await runUntilSignalled(() => startStack(loadCliConfig(flags), print));
+    });
+
+  withDatabaseOptions(program.command('operator'))
+    .description('run the reconciler alone (leader-elected; metrics on --port)')
+    .option('--host <host>', 'address of the metrics server (env HOST, default 127.0.0.1)')
+    .option('--port <port>', 'port of the metrics server (env PORT, default 8080)')
+    .option('--runtime <runtime>', 'where bots run: local or fake (env OPERATOR_RUNTIME)')
+    .action(async (flags: CliFlags) => {
+      await runUntilSignalled(() => startOperatorProcess(loadCliConfig(flags), print));
+    });
+
+  program
+    .command('bot')
+    .description('run one bot (the bot image entrypoint; reads BOT_ID and HMMTRADE_API_URL)')
+    .action(async () => {
+      await runBot(loadBotConfig(), print);
     });
 
   withDatabaseOptions(program.command('migrate'))
@@ -60,6 +75,15 @@ function buildProgram(): Command {
     });
 
   return program;
+}
+
+/** Starts a service, waits for SIGINT or SIGTERM, then stops it. */
+async function runUntilSignalled(start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
+  const service = await start();
+  await untilSignalled();
+  print('stopping…');
+  await service.stop();
+  print('stopped');
 }
 
 /** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */

@@ -3,6 +3,7 @@ import { createDb, migrateToLatest } from '@hmmtrade/db';
 import { createLogger, createMetricsRegistry, listen } from '@hmmtrade/platform';
 import type { CliConfig } from '../config.ts';
 import { VERSION } from '../version.ts';
+import { startOperator } from './operator.ts';
 
 /** A started stack and how to stop it. */
 export interface RunningStack {
@@ -12,8 +13,8 @@ export interface RunningStack {
 }
 
 /**
- * Everything on one machine: the database (embedded unless DATABASE_URL), migrations, and the
- * API. Later parts (operator, dashboard) join here. On failure, whatever started is stopped.
+ * Everything on one machine: the database (embedded unless DATABASE_URL), migrations, the API
+ * and the operator with the local runtime. Later parts (dashboard) join here. On failure, whatever started is stopped.
  */
 export async function startStack(
   config: CliConfig,
@@ -34,6 +35,16 @@ export async function startStack(
       },
     });
     const server = await listen(app, { host: config.host, port: config.port });
+    const operator = await startOperator({
+      config,
+      database,
+      registry,
+      logger: logger.child({ component: 'operator' }),
+      apiUrl: server.url,
+    }).catch(async (error: unknown) => {
+      await server.close();
+      throw error;
+    });
     print(`HMM Trade ${VERSION} is up at ${server.url}`);
     print(
       database.embedded
@@ -41,11 +52,13 @@ export async function startStack(
         : `database: ${database.location}`,
     );
     print(`migrations: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);
+    print(`operator: ${config.operator.runtime} runtime (bots run as local processes unless fake)`);
     print('press Ctrl-C to stop');
     return {
       url: server.url,
       databaseUrl: database.connectionString,
       stop: async () => {
+        await operator.stop();
         await server.close();
         await database.close();
       },

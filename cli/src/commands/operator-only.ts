@@ -1,0 +1,52 @@
+import { createDb, migrateToLatest } from '@hmmtrade/db';
+import { createLogger, createMetricsRegistry, listen } from '@hmmtrade/platform';
+import { createHealthRouter } from '@hmmtrade/platform';
+import express from 'express';
+import type { CliConfig } from '../config.ts';
+import { VERSION } from '../version.ts';
+import { startOperator } from './operator.ts';
+
+/**
+ * `hmmtrade operator`: the reconciler alone, for deployments where the API runs elsewhere.
+ * Serves /healthz, /readyz and /metrics on its own port. Several may run: one leads.
+ */
+export async function startOperatorProcess(config: CliConfig, print: (line: string) => void) {
+  const logger = createLogger({ component: 'operator', level: config.logLevel });
+  const registry = createMetricsRegistry({ defaultLabels: { app: 'hmmtrade-operator' } });
+  const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateToLatest(database.db);
+    const app = express();
+    app.use(
+      createHealthRouter({
+        registry,
+        version: VERSION,
+        readiness: async () => {
+          await database.pool.query('SELECT 1');
+          return { ready: true };
+        },
+      }),
+    );
+    const server = await listen(app, { host: config.host, port: config.port });
+    const operator = await startOperator({
+      config,
+      database,
+      registry,
+      logger,
+      apiUrl: config.operator.apiUrl ?? 'http://127.0.0.1:8080',
+    });
+    print(
+      `operator ${VERSION} started (${config.operator.runtime} runtime); metrics at ${server.url}/metrics`,
+    );
+    return {
+      stop: async () => {
+        await operator.stop();
+        await server.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
