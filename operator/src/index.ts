@@ -8,3 +8,4 @@ export {
   type BotChangeFeed,
   type InProcessBotChangeFeed,
 } from './sources/change-feed.ts';
+export { killMarked as killMarkedProcesses, scanMarkedProcesses } from './runtimes/local/proc.ts';
