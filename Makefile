@@ -22,9 +22,9 @@ test: install ## Start Postgres if none answers, then run every check and test â
 	npm test
 
 .PHONY: e2e
-e2e: install ## Cross-surface tests (the full CLI stack)
+e2e: install ## Cross-surface tests: CLI processes, operator crash and failover
 	bash scripts/ensure-postgres.sh
-	npx vitest run cli
+	npx vitest run e2e cli
 
 .PHONY: generate
 generate: install ## Regenerate checked-in artefacts (the CRD YAML)

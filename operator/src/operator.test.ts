@@ -172,4 +172,20 @@ describe('operator on postgres with the fake runtime', () => {
     await operator.resync();
     await eventually(() => expect(fake.size).toBe(0), { timeoutMs: 10_000 });
   });
+
+  it('converges through injected failures and lost responses with exactly one instance per bot', async () => {
+    const { db } = testDb.handle;
+    const ids = await seedBots(db, 100);
+    const fake = createFakeRuntime({ errorRatio: 0.2, lostResponseRatio: 0.2, seed: 7 });
+    await start(fake);
+    await eventually(
+      async () => {
+        const bots = await loadBots(db);
+        for (const id of ids) expect(bots.get(id)?.status.phase).toBe('Running');
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    expect(fake.size).toBe(100);
+    expect(fake.createdCount).toBe(100);
+  });
 });
