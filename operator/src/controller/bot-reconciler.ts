@@ -10,7 +10,7 @@ import {
   type ReconcileError,
 } from '../reconcile/errors.ts';
 import type { MarketCalendar } from '../reconcile/market-calendar.ts';
-import { plan as planActions, type Action, type Plan } from '../reconcile/plan.ts';
+import { PENDING_POLL_MS, plan as planActions, type Action, type Plan } from '../reconcile/plan.ts';
 import { sameJson } from '../reconcile/stable-hash.ts';
 import { LostLeadershipError } from '../leader/lost-leadership-error.ts';
 import type { BotRuntime, ObservedInstance } from '../runtimes/runtime.ts';
@@ -78,7 +78,12 @@ export function createBotReconciler(deps: ReconcilerDeps): (botId: string) => Pr
         }
         await execute(action, botId);
       }
-      if (plan.actions.length > 0) observed = await deps.runtime.observe(botId);
+      if (plan.actions.length > 0) {
+        // Judge the result, not the intent: look again soon only if work is left.
+        observed = await deps.runtime.observe(botId);
+        const next = planActions(decision.target, observed, desired, now);
+        plan = next.actions.length > 0 ? { ...next, requeueAfterMs: PENDING_POLL_MS } : next;
+      }
     } catch (caught) {
       if (caught instanceof LostLeadershipError) throw caught;
       error = toReconcileError(caught);
