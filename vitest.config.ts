@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['*/src/**/*.test.ts', '*/scripts/**/*.test.ts'],
+    include: ['**/*.test.ts'],
+    exclude: ['**/node_modules/**', '.tsbuild/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
