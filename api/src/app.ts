@@ -1,6 +1,28 @@
 import express, { type Express } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '@hmmtrade/db';
 import { createHealthRouter, type Logger, type Readiness, type Registry } from '@hmmtrade/platform';
+import { createAccountsRepository } from './accounts/accounts.repository.ts';
+import { createAccountsRouter } from './accounts/accounts.routes.ts';
+import { createAccountsService } from './accounts/accounts.service.ts';
+import { createAuditLog } from './audit/audit-log.ts';
+import { createBotsRepository } from './bots/bots.repository.ts';
+import { createBotsRouter } from './bots/bots.routes.ts';
+import { createBotsService, type BotChangeNotifier } from './bots/bots.service.ts';
+import { createAuthenticate, type Authenticators } from './http/authenticate.ts';
 import { createErrorHandler, notFoundHandler } from './http/error-middleware.ts';
+import { buildOpenApiDocument } from './http/openapi.ts';
+import { createRouteRegistry } from './http/route-registry.ts';
+
+/** Settings of the control plane HTTP app. */
+export interface ApiSettings {
+  /** Secret from which per-session CSRF tokens are derived. */
+  csrfSecret: string;
+  /** Mark cookies Secure (serve behind HTTPS). */
+  secureCookies: boolean;
+  /** Sign-up and login attempts per client IP per minute. */
+  authAttemptsPerMinute: number;
+}
 
 /** What the HTTP app needs from the process that hosts it. */
 export interface AppDeps {
@@ -9,6 +31,13 @@ export interface AppDeps {
   registry: Registry;
   /** Dependency check behind `/readyz` (the database answers, …). */
   readiness: () => Promise<Readiness>;
+  db: Kysely<Database>;
+  settings: ApiSettings;
+  /** Wakes the operator after bot writes (the in-process feed with the embedded database). */
+  botChanges?: BotChangeNotifier;
+  /** Verifies machine JWTs (the internal bot protocol). */
+  machineForJwt?: Authenticators['machineForJwt'];
+  now?: () => Date;
 }
 
 /** The control-plane HTTP app, without `listen` (the caller owns the server). */
@@ -24,6 +53,48 @@ export function createApp(deps: AppDeps): Express {
       version: deps.version,
     }),
   );
+
+  const routes = createRouteRegistry();
+  const audit = createAuditLog(deps.db);
+  const now = deps.now ?? (() => new Date());
+  const accounts = createAccountsService({
+    repository: createAccountsRepository(deps.db),
+    csrfSecret: deps.settings.csrfSecret,
+    now,
+  });
+  app.use(
+    createAuthenticate({
+      userForSession: (token) => accounts.userForSession(token),
+      userForApiToken: (token) => accounts.userForApiToken(token),
+      csrfFor: (token) => accounts.csrfFor(token),
+      ...(deps.machineForJwt ? { machineForJwt: deps.machineForJwt } : {}),
+    }),
+  );
+  app.use(
+    createAccountsRouter({
+      routes,
+      accounts,
+      audit,
+      options: {
+        secureCookies: deps.settings.secureCookies,
+        authAttemptsPerMinute: deps.settings.authAttemptsPerMinute,
+      },
+    }),
+  );
+  const bots = createBotsService({
+    repository: createBotsRepository(deps.db),
+    notifier: deps.botChanges ?? { publish: () => undefined },
+    now,
+  });
+  app.use(createBotsRouter({ routes, bots, audit }));
+
+  const openApi = buildOpenApiDocument(routes.contracts(), {
+    title: 'HMM Trade control plane',
+    version: deps.version,
+  });
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
   app.use(notFoundHandler);
   app.use(createErrorHandler(deps.logger));
   return app;

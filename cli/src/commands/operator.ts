@@ -6,6 +6,7 @@ import {
   assembleOperator,
   createFakeRuntime,
   createLocalRuntime,
+  type BotChangeFeed,
   type BotRuntime,
 } from '@hmmtrade/operator';
 import type { CliConfig } from '../config.ts';
@@ -29,6 +30,8 @@ export async function startOperator(deps: {
   registry: Registry;
   logger: Logger;
   apiUrl: string;
+  /** Wake-up feed; the default is LISTEN/NOTIFY (or in-process for the embedded database). */
+  feed?: BotChangeFeed;
 }): Promise<RunningOperator> {
   const { config } = deps;
   const runtime = createRuntime(config, deps.logger);
@@ -42,6 +45,7 @@ export async function startOperator(deps: {
       apiUrl: config.operator.apiUrl ?? deps.apiUrl,
       concurrency: config.operator.concurrency,
       resyncPeriodMs: config.operator.resyncSeconds * 1000,
+      ...(deps.feed ? { feed: deps.feed } : {}),
     },
   });
   await operator.start();

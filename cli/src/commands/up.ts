@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { createApp } from '@hmmtrade/api';
+import { createInProcessChangeFeed } from '@hmmtrade/operator';
 import { createDb, migrateToLatest } from '@hmmtrade/db';
 import { createLogger, createMetricsRegistry, listen } from '@hmmtrade/platform';
 import type { CliConfig } from '../config.ts';
@@ -25,10 +27,19 @@ export async function startStack(
   const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const { applied } = await migrateToLatest(database.db);
+    // One wake-up feed shared by the API (publishes bot writes) and the operator (listens).
+    const botChanges = createInProcessChangeFeed();
     const app = createApp({
       version: VERSION,
       logger: logger.child({ component: 'api' }),
       registry,
+      db: database.db,
+      settings: {
+        csrfSecret: randomBytes(32).toString('base64url'),
+        secureCookies: false,
+        authAttemptsPerMinute: 20,
+      },
+      botChanges,
       readiness: async () => {
         await database.pool.query('SELECT 1');
         return { ready: true };
@@ -41,6 +52,7 @@ export async function startStack(
       registry,
       logger: logger.child({ component: 'operator' }),
       apiUrl: server.url,
+      ...(database.embedded ? { feed: botChanges } : {}),
     }).catch(async (error: unknown) => {
       await server.close();
       throw error;
