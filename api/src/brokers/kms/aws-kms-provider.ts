@@ -5,12 +5,7 @@ import {
   type KMSClient,
 } from '@aws-sdk/client-kms';
 import { checkEncryptionContext } from './encryption-context.ts';
-import {
-  KmsRejectedError,
-  KmsUnavailableError,
-  type EncryptionContext,
-  type KmsProvider,
-} from './kms-provider.ts';
+import { KmsRejectedError, KmsUnavailableError, type KmsProvider } from './kms-provider.ts';
 
 /** What the AWS KMS adapter needs. */
 export interface AwsKmsProviderDeps {
