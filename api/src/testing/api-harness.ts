@@ -60,7 +60,10 @@ export interface TestClient {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: JsonBody; headers: Headers }>;
-  signup(email: string, password?: string): Promise<{ status: number; body: JsonBody }>;
+  signup(
+    email: string,
+    password?: string,
+  ): Promise<{ status: number; body: JsonBody; headers: Headers }>;
   bearer(token: string): TestClient;
 }
 

@@ -6,17 +6,14 @@ import {
   type GeneratedDataKey,
   type KmsProvider,
 } from './kms-provider.ts';
-import { loadLocalMasterKeys, type LocalMasterKey } from './local-master-keys.ts';
+import {
+  loadLocalMasterKeys,
+  type LocalMasterKey,
+  type MasterKeySource,
+} from './local-master-keys.ts';
 
-/** Where the local provider finds its master keys (see `loadLocalMasterKeys`). */
-export interface LocalKmsProviderOptions {
-  /**
-   * A key file (created with mode 0600 if missing), a directory of `*.key` files (name order,
-   * last is newest), or a list of key files (last is newest). The newest wraps new data keys;
-   * the older ones still unwrap what they wrapped until `reEncrypt` moves it.
-   */
-  masterKeyFile: string | readonly string[];
-}
+/** Where the local provider finds its master keys: a file, a list of files or a directory. */
+export type LocalKmsProviderOptions = MasterKeySource;
 
 /** The local provider, with the ids of its loaded master keys. */
 export interface LocalKmsProvider extends KmsProvider {
@@ -46,7 +43,7 @@ const WRAPPED_BYTES = HEADER_BYTES + IV_BYTES + TAG_BYTES + DATA_KEY_BYTES;
 export async function createLocalKmsProvider(
   options: LocalKmsProviderOptions,
 ): Promise<LocalKmsProvider> {
-  const keys = await loadLocalMasterKeys(options.masterKeyFile);
+  const keys = await loadLocalMasterKeys(options);
   const newest = keys.at(-1);
   if (!newest) throw new KmsRejectedError('local-kms: no master key loaded');
   const byId = new Map(keys.map((key) => [key.keyId, key]));

@@ -18,25 +18,30 @@ const FINGERPRINT_BYTES = 8;
 const KEY_FILE_SUFFIX = '.key';
 
 /**
- * Loads master keys, oldest first (the last one wraps new data keys):
- * - a path that is a directory: every `*.key` file in it, in name order (create one with
- *   `addLocalMasterKey`); an empty or missing directory gets a first key;
- * - any other single path: that file, created with a fresh key (mode 0600) if missing;
- * - a list of paths: those files, all of which must exist.
- * A key file must be a regular file of exactly 32 bytes with no group or other permissions, and
- * a key directory must not be writable by group or others (a planted newest key would capture
- * every new secret).
+ * Where the local provider's master keys live. Oldest first; the last one wraps new data keys.
+ * - `masterKeyFile`, one path: that file, created with a fresh key (mode 0600) if missing;
+ * - `masterKeyFile`, a list: those files, all of which must exist;
+ * - `masterKeyDir`: every `*.key` file in it, in name order (`addLocalMasterKey` writes the
+ *   next one); a missing or empty directory gets a first key.
  */
-export async function loadLocalMasterKeys(
-  masterKeyFile: string | readonly string[],
-): Promise<LocalMasterKey[]> {
+export type MasterKeySource =
+  { masterKeyFile: string | readonly string[] } | { masterKeyDir: string };
+
+/**
+ * Loads the master keys of `source`. A key file must be a regular file of exactly 32 bytes with
+ * no group or other permissions; a key directory must not be writable by group or others (a
+ * planted newest key would capture every new secret).
+ */
+export async function loadLocalMasterKeys(source: MasterKeySource): Promise<LocalMasterKey[]> {
+  if ('masterKeyDir' in source) return loadDirectory(source.masterKeyDir);
+  const { masterKeyFile } = source;
   if (typeof masterKeyFile !== 'string') {
     if (masterKeyFile.length === 0) throw keyError('masterKeyFile: the list of key files is empty');
     return Promise.all(masterKeyFile.map((path) => readMasterKey(path)));
   }
   const info = await stat(masterKeyFile).catch(() => undefined);
-  if (info?.isDirectory() || masterKeyFile.endsWith('/')) {
-    return loadDirectory(masterKeyFile);
+  if (info?.isDirectory()) {
+    throw keyError(`master key file ${masterKeyFile} is a directory; pass it as masterKeyDir`);
   }
   if (!info) await createKeyFile(masterKeyFile);
   return [await readMasterKey(masterKeyFile)];
