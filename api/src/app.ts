@@ -9,7 +9,12 @@ import { createAuditLog } from './audit/audit-log.ts';
 import { createBotsRepository } from './bots/bots.repository.ts';
 import { createBotsRouter } from './bots/bots.routes.ts';
 import { createBotsService, type BotChangeNotifier } from './bots/bots.service.ts';
-import { createAuthenticate, type Authenticators } from './http/authenticate.ts';
+import { createAuthenticate } from './http/authenticate.ts';
+import { createInternalRepository } from './internal/internal.repository.ts';
+import { createInternalRouter } from './internal/internal.routes.ts';
+import type { MachineTokens } from './internal/machine-tokens.ts';
+import { createLogsRepository } from './logs/logs.repository.ts';
+import { createLogsRouter } from './logs/logs.routes.ts';
 import { createErrorHandler, notFoundHandler } from './http/error-middleware.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
 import { createRouteRegistry } from './http/route-registry.ts';
@@ -22,6 +27,8 @@ export interface ApiSettings {
   secureCookies: boolean;
   /** Sign-up and login attempts per client IP per minute. */
   authAttemptsPerMinute: number;
+  /** How often a log stream looks for new lines (default 500 ms). */
+  logStreamPollMs?: number;
 }
 
 /** What the HTTP app needs from the process that hosts it. */
@@ -35,8 +42,8 @@ export interface AppDeps {
   settings: ApiSettings;
   /** Wakes the operator after bot writes (the in-process feed with the embedded database). */
   botChanges?: BotChangeNotifier;
-  /** Verifies machine JWTs (the internal bot protocol). */
-  machineForJwt?: Authenticators['machineForJwt'];
+  /** Mints and verifies machine JWTs; without it the internal bot protocol is not served. */
+  machineTokens?: MachineTokens;
   now?: () => Date;
 }
 
@@ -67,7 +74,7 @@ export function createApp(deps: AppDeps): Express {
       userForSession: (token) => accounts.userForSession(token),
       userForApiToken: (token) => accounts.userForApiToken(token),
       csrfFor: (token) => accounts.csrfFor(token),
-      ...(deps.machineForJwt ? { machineForJwt: deps.machineForJwt } : {}),
+      ...(deps.machineTokens ? { machineForJwt: deps.machineTokens.verify } : {}),
     }),
   );
   app.use(
@@ -87,6 +94,22 @@ export function createApp(deps: AppDeps): Express {
     now,
   });
   app.use(createBotsRouter({ routes, bots, audit }));
+  app.use(
+    createLogsRouter({
+      routes,
+      repository: createLogsRepository(deps.db),
+      stream: { pollMs: deps.settings.logStreamPollMs ?? 500, keepAliveMs: 15_000 },
+    }),
+  );
+  if (deps.machineTokens) {
+    app.use(
+      createInternalRouter({
+        routes,
+        repository: createInternalRepository(deps.db),
+        tokens: deps.machineTokens,
+      }),
+    );
+  }
 
   const openApi = buildOpenApiDocument(routes.contracts(), {
     title: 'HMM Trade control plane',

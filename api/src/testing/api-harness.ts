@@ -7,12 +7,18 @@ import {
   type ListeningServer,
 } from '@hmmtrade/platform';
 import { createApp, type AppDeps } from '../app.ts';
+import {
+  createMachineTokens,
+  generateMachineSigningKey,
+  type MachineTokens,
+} from '../internal/machine-tokens.ts';
 
 /** A control plane on a fresh database, served on a free port. */
 export interface TestApi {
   url: string;
   testDb: TestDatabase;
   published: string[];
+  machineTokens: MachineTokens;
   dispose(): Promise<void>;
 }
 
@@ -22,6 +28,10 @@ export async function startTestApi(
 ): Promise<TestApi> {
   const testDb = await createTestDatabase(kind);
   const published: string[] = [];
+  const machineTokens = await createMachineTokens({
+    signingKeys: [await generateMachineSigningKey()],
+    issuer: 'hmmtrade-test',
+  });
   const app = createApp({
     version: 'test',
     logger: createLogger({
@@ -32,8 +42,14 @@ export async function startTestApi(
     registry: createMetricsRegistry({ defaultMetrics: false }),
     readiness: () => Promise.resolve({ ready: true }),
     db: testDb.handle.db,
-    settings: { csrfSecret: 'test-csrf-secret', secureCookies: false, authAttemptsPerMinute: 1000 },
+    settings: {
+      csrfSecret: 'test-csrf-secret',
+      secureCookies: false,
+      authAttemptsPerMinute: 1000,
+      logStreamPollMs: 50,
+    },
     botChanges: { publish: (id) => void published.push(id) },
+    machineTokens,
     ...overrides,
   });
   const server: ListeningServer = await listen(app, { host: '127.0.0.1', port: 0 });
@@ -41,6 +57,7 @@ export async function startTestApi(
     url: server.url,
     testDb,
     published,
+    machineTokens,
     dispose: async () => {
       await server.close();
       await testDb.dispose();

@@ -1,6 +1,6 @@
 import { formatIssues, type Backend } from '@hmmtrade/crds';
 import type { Logger } from '@hmmtrade/platform';
-import { computeStatus } from '../reconcile/status.ts';
+import { computeStatus, operatorOwnedStatus } from '../reconcile/status.ts';
 import { decide, type Entitlement } from '../reconcile/decide.ts';
 import { desiredInstance, type InstanceDefaults } from '../reconcile/desired-instance.ts';
 import {
@@ -150,7 +150,7 @@ export function createBotReconciler(deps: ReconcilerDeps): (botId: string) => Pr
     status: ReturnType<typeof computeStatus>,
     epoch: number,
   ) {
-    if (sameJson(bot.status, status)) return;
+    if (sameJson(operatorOwnedStatus(bot.status), status)) return;
     await deps.source.writeStatus(bot, status, epoch);
   }
 }

@@ -3,7 +3,7 @@ import type { ObservedInstance } from './instance.ts';
 import { mergeConditions } from './conditions.ts';
 import type { Decision } from './decide.ts';
 import { BackendUnavailableError, StalledError } from './errors.ts';
-import { computeStatus, type StatusInput } from './status.ts';
+import { computeStatus, operatorOwnedStatus, type StatusInput } from './status.ts';
 
 const T0 = new Date('2026-11-25T10:00:00Z');
 const T1 = new Date('2026-11-25T10:05:00Z');
@@ -212,15 +212,16 @@ describe('computeStatus', () => {
     expect(ready(status)).toMatchObject({ status: 'Unknown', reason: 'WaitingForBackend' });
   });
 
-  it('is deterministic and carries heartbeat and regime over', () => {
+  it('is deterministic and leaves the bot-reported heartbeat and regime alone', () => {
     const previous = {
       lastHeartbeatAt: T0.toISOString(),
       regime: { label: 'calm', confidence: 0.9, since: T0.toISOString() },
     };
     const a = computeStatus(input({ previous }));
-    const b = computeStatus(input({ previous: a, now: T1 }));
+    const b = computeStatus(input({ previous: { ...a, ...previous }, now: T1 }));
     expect(b).toEqual(a);
-    expect(b.regime).toEqual(previous.regime);
+    expect(b).not.toHaveProperty('regime');
+    expect(operatorOwnedStatus({ ...a, ...previous })).toEqual(a);
   });
 
   it('reports when a sleeping bot wakes and which instance it runs', () => {

@@ -23,10 +23,20 @@ export interface StatusInput {
 
 type Summary = { phase: BotPhase; ready: ConditionUpdate };
 
+/** Status fields the bot reports through the control plane; the operator never writes them. */
+export const BOT_REPORTED_STATUS_FIELDS = ['lastHeartbeatAt', 'regime'] as const;
+
+/** `status` without the bot-reported fields: what the operator's write is compared against. */
+export function operatorOwnedStatus(status: Partial<TradingBotStatus>): Partial<TradingBotStatus> {
+  const owned = { ...status };
+  for (const field of BOT_REPORTED_STATUS_FIELDS) delete owned[field];
+  return owned;
+}
+
 /**
  * The status one reconcile writes. Pure and deterministic: the same input gives the same
- * status, so an unchanged bot produces no write. Heartbeat and regime (written from bot
- * events) are carried over.
+ * status, so an unchanged bot produces no write. It covers only the fields the operator owns:
+ * heartbeat and regime are reported by the bot itself (see BOT_REPORTED_STATUS_FIELDS).
  */
 export function computeStatus(input: StatusInput): TradingBotStatus {
   const { phase, ready } = summarize(input);
@@ -51,8 +61,6 @@ export function computeStatus(input: StatusInput): TradingBotStatus {
   if (input.decision?.target.kind === 'sleeping') {
     status.nextWakeAt = input.decision.target.until.toISOString();
   }
-  if (input.previous.lastHeartbeatAt) status.lastHeartbeatAt = input.previous.lastHeartbeatAt;
-  if (input.previous.regime) status.regime = input.previous.regime;
   return status;
 }
 

@@ -104,14 +104,22 @@ export function createPostgresSource(deps: {
       await fencedUpdate(bot, epoch, async () => {
         const result = await deps.db
           .updateTable('bots')
-          .set({ status, observed_generation: status.observedGeneration ?? bot.generation })
+          .set({
+            // Merge: the bot-reported fields (heartbeat, regime) written by the API stay.
+            status: sql`status || ${JSON.stringify(status)}::jsonb`,
+            observed_generation: status.observedGeneration ?? bot.generation,
+          })
           .where('id', '=', bot.id)
           .where(isCurrentEpoch(epoch))
           .returning(['resource_version'])
           .executeTakeFirst();
         const cached = cache.get(bot.id);
         if (result && cached)
-          cache.set(bot.id, { ...cached, status, resourceVersion: result.resource_version });
+          cache.set(bot.id, {
+            ...cached,
+            status: { ...cached.status, ...status },
+            resourceVersion: result.resource_version,
+          });
         return result ? 1 : 0;
       });
     },

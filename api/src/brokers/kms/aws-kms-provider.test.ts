@@ -4,7 +4,7 @@ import {
   EnableKeyCommand,
   IncorrectKeyException,
   InvalidCiphertextException,
-  KMSClient,
+  type KMSClient,
   KMSInternalException,
   NotFoundException,
 } from '@aws-sdk/client-kms';
@@ -13,27 +13,9 @@ import { startKmsSim, type KmsSim } from '@hmmtrade/testkit/kms-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsKmsProvider, mapAwsKmsError } from './aws-kms-provider.ts';
 import { KmsRejectedError, KmsUnavailableError, type KmsProvider } from './kms-provider.ts';
+import { failure, simClient } from './kms-providers.fixture.ts';
 
 const context = { user_id: 'user-1', connection_id: 'conn-1' };
-
-/** A real SDK client on the sim; two attempts, so an outage surfaces after one retry. */
-function simClient(url: string, region: string): KMSClient {
-  return new KMSClient({
-    endpoint: url,
-    region,
-    credentials: { accessKeyId: 'AKIDKMSSIM', secretAccessKey: 'kms-sim-secret' },
-    maxAttempts: 2,
-  });
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof Error)) throw new Error('expected the call to fail, it succeeded');
-  return outcome;
-}
 
 let sim: KmsSim;
 let client: KMSClient;
