@@ -54,6 +54,17 @@ export default tseslint.config(
     },
   },
   {
+    // Tests inspect loosely typed JSON responses with expectations.
+    files: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
     files: ['**/config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -74,7 +74,9 @@ export function createApp(deps: AppDeps): Express {
       userForSession: (token) => accounts.userForSession(token),
       userForApiToken: (token) => accounts.userForApiToken(token),
       csrfFor: (token) => accounts.csrfFor(token),
-      ...(deps.machineTokens ? { machineForJwt: deps.machineTokens.verify } : {}),
+      ...(deps.machineTokens
+        ? { machineForJwt: (token: string) => deps.machineTokens!.verify(token) }
+        : {}),
     }),
   );
   app.use(

@@ -21,12 +21,17 @@ export const SIM_IMAGES = {
   next: 'ghcr.io/hmmtrade/bot:next',
   /** Ignores SIGTERM: only the kill after the stop timeout ends it. */
   stubborn: 'ghcr.io/hmmtrade/bot:stubborn',
+  /** Prints `received <signal>` for SIGTERM or SIGINT, then exits 0. */
+  recorder: 'ghcr.io/hmmtrade/bot:recorder',
 } as const;
 
 const IMAGE_COMMANDS: Record<string, readonly string[]> = {
   [SIM_IMAGES.test]: script(''),
   [SIM_IMAGES.next]: script(''),
   [SIM_IMAGES.stubborn]: script("process.on('SIGTERM', () => {});"),
+  [SIM_IMAGES.recorder]: script(
+    "for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => { console.log('received ' + s); process.exit(0); });",
+  ),
 };
 
 /**
