@@ -19,6 +19,7 @@ up: install ## Run everything on this machine (embedded database, API) — npm r
 .PHONY: test
 test: install ## Start Postgres if none answers, then run every check and test — npm test
 	bash scripts/ensure-postgres.sh
+	bash bot-image/scripts/ensure-hmmlearn.sh
 	npm test
 
 .PHONY: e2e

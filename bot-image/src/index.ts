@@ -1,0 +1,1 @@
+export * from './trader/hmm/index.ts';
