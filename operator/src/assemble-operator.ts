@@ -37,6 +37,7 @@ export interface OperatorSettings {
   /** Wake-up feed; default: LISTEN/NOTIFY, or in-process for the embedded database. */
   feed?: BotChangeFeed;
   onReconciled?: OperatorDeps['onReconciled'];
+  mintMachineToken?: OperatorDeps['mintMachineToken'];
 }
 
 /**
@@ -96,5 +97,6 @@ export function assembleOperator(deps: {
     ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),
     ...(settings.resyncPeriodMs ? { resyncPeriodMs: settings.resyncPeriodMs } : {}),
     ...(settings.onReconciled ? { onReconciled: settings.onReconciled } : {}),
+    ...(settings.mintMachineToken ? { mintMachineToken: settings.mintMachineToken } : {}),
   });
 }

@@ -31,6 +31,8 @@ export interface OperatorDeps {
   /** Full relist + orphan collection period (default 60 s). */
   resyncPeriodMs?: number;
   clock?: Clock;
+  /** Mints bots' machine JWTs (see ReconcilerDeps). */
+  mintMachineToken?: (botId: string) => Promise<string>;
   /** Called after every reconcile with its duration (benchmarks, tracing). */
   onReconciled?: (botId: string, seconds: number, ok: boolean) => void;
 }
@@ -68,6 +70,7 @@ export function createOperator(deps: OperatorDeps): Operator {
     now,
     epoch: () => deps.leader.epoch(),
     logger,
+    ...(deps.mintMachineToken ? { mintMachineToken: deps.mintMachineToken } : {}),
   });
   const timedReconcile = async (botId: string) => {
     const started = performance.now();

@@ -4,6 +4,7 @@ import { createHealthRouter } from '@hmmtrade/platform';
 import express from 'express';
 import type { CliConfig } from '../config.ts';
 import { VERSION } from '../version.ts';
+import { loadMachineTokens, machineKeyPath } from './machine-key.ts';
 import { startOperator } from './operator.ts';
 
 /**
@@ -28,11 +29,13 @@ export async function startOperatorProcess(config: CliConfig, print: (line: stri
       }),
     );
     const server = await listen(app, { host: config.host, port: config.port });
+    const machineTokens = await loadMachineTokens(machineKeyPath(config.dataDir), 'hmmtrade');
     const operator = await startOperator({
       config,
       database,
       registry,
       logger,
+      mintMachineToken: (botId) => machineTokens.mint(botId),
       apiUrl: config.operator.apiUrl ?? 'http://127.0.0.1:8080',
     });
     print(

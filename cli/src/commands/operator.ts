@@ -32,6 +32,7 @@ export async function startOperator(deps: {
   apiUrl: string;
   /** Wake-up feed; the default is LISTEN/NOTIFY (or in-process for the embedded database). */
   feed?: BotChangeFeed;
+  mintMachineToken?: (botId: string) => Promise<string>;
 }): Promise<RunningOperator> {
   const { config } = deps;
   const runtime = createRuntime(config, deps.logger);
@@ -46,6 +47,7 @@ export async function startOperator(deps: {
       concurrency: config.operator.concurrency,
       resyncPeriodMs: config.operator.resyncSeconds * 1000,
       ...(deps.feed ? { feed: deps.feed } : {}),
+      ...(deps.mintMachineToken ? { mintMachineToken: deps.mintMachineToken } : {}),
     },
   });
   await operator.start();

@@ -5,6 +5,7 @@ import { createDb, migrateToLatest } from '@hmmtrade/db';
 import { createLogger, createMetricsRegistry, listen } from '@hmmtrade/platform';
 import type { CliConfig } from '../config.ts';
 import { VERSION } from '../version.ts';
+import { loadMachineTokens, machineKeyPath } from './machine-key.ts';
 import { startOperator } from './operator.ts';
 
 /** A started stack and how to stop it. */
@@ -29,6 +30,7 @@ export async function startStack(
     const { applied } = await migrateToLatest(database.db);
     // One wake-up feed shared by the API (publishes bot writes) and the operator (listens).
     const botChanges = createInProcessChangeFeed();
+    const machineTokens = await loadMachineTokens(machineKeyPath(config.dataDir), 'hmmtrade');
     const app = createApp({
       version: VERSION,
       logger: logger.child({ component: 'api' }),
@@ -53,6 +55,7 @@ export async function startStack(
       logger: logger.child({ component: 'operator' }),
       apiUrl: server.url,
       ...(database.embedded ? { feed: botChanges } : {}),
+      mintMachineToken: (botId) => machineTokens.mint(botId),
     }).catch(async (error: unknown) => {
       await server.close();
       throw error;

@@ -13,7 +13,7 @@ import type { MarketCalendar } from '../reconcile/market-calendar.ts';
 import { PENDING_POLL_MS, plan as planActions, type Action, type Plan } from '../reconcile/plan.ts';
 import { sameJson } from '../reconcile/stable-hash.ts';
 import { LostLeadershipError } from '../leader/lost-leadership-error.ts';
-import type { BotRuntime, ObservedInstance } from '../runtimes/runtime.ts';
+import type { BotRuntime, DesiredInstance, ObservedInstance } from '../runtimes/runtime.ts';
 import type { BotObject, BotSource } from '../sources/bot-source.ts';
 import type { Entitlements } from '../sources/entitlements.ts';
 import type { WorkResult } from '../queue/types.ts';
@@ -30,6 +30,12 @@ export interface ReconcilerDeps {
   /** The fencing epoch while leading; null means do nothing. */
   epoch: () => number | null;
   logger: Logger;
+  /**
+   * Mints the bot's machine JWT (`HMMTRADE_MACHINE_TOKEN`), added to the env only when an
+   * instance is created or replaced, and outside the config hash so renewal alone restarts
+   * nothing.
+   */
+  mintMachineToken?: (botId: string) => Promise<string>;
 }
 
 const ENTITLED: Entitlement = { entitled: true };
@@ -113,13 +119,13 @@ export function createBotReconciler(deps: ReconcilerDeps): (botId: string) => Pr
     deps.logger.debug({ bot_id: botId, action: action.type }, 'runtime action');
     switch (action.type) {
       case 'create':
-        await deps.runtime.create(action.desired);
+        await deps.runtime.create(await withMachineToken(action.desired));
         return;
       case 'start':
         await deps.runtime.start(botId);
         return;
       case 'update':
-        await deps.runtime.update(action.desired);
+        await deps.runtime.update(await withMachineToken(action.desired));
         return;
       case 'stop':
         await deps.runtime.stop(botId, action.options);
@@ -128,6 +134,12 @@ export function createBotReconciler(deps: ReconcilerDeps): (botId: string) => Pr
         await deps.runtime.destroy(botId);
         return;
     }
+  }
+
+  async function withMachineToken(desired: DesiredInstance): Promise<DesiredInstance> {
+    if (!deps.mintMachineToken) return desired;
+    const token = await deps.mintMachineToken(desired.botId);
+    return { ...desired, env: { ...desired.env, HMMTRADE_MACHINE_TOKEN: token } };
   }
 
   function stalledStatus(bot: BotObject, error: StalledError, now: Date) {
