@@ -9,6 +9,10 @@ import { createAuditLog } from './audit/audit-log.ts';
 import { createBotsRepository } from './bots/bots.repository.ts';
 import { createBotsRouter } from './bots/bots.routes.ts';
 import { createBotsService, type BotChangeNotifier } from './bots/bots.service.ts';
+import { createAlpacaVerifier, type BrokerVerifier } from './brokers/broker-verifier.ts';
+import { createBrokersRepository } from './brokers/brokers.repository.ts';
+import { createBrokersRouter } from './brokers/brokers.routes.ts';
+import { createBrokersService, type BrokerKms } from './brokers/brokers.service.ts';
 import { createAuthenticate } from './http/authenticate.ts';
 import { createInternalRepository } from './internal/internal.repository.ts';
 import { createInternalRouter } from './internal/internal.routes.ts';
@@ -42,6 +46,10 @@ export interface AppDeps {
   settings: ApiSettings;
   /** Wakes the operator after bot writes (the in-process feed with the embedded database). */
   botChanges?: BotChangeNotifier;
+  /** KMS for broker credentials; without it the broker routes are not served. */
+  brokerKms?: BrokerKms;
+  /** Checks broker keys (default: Alpaca's API). */
+  brokerVerifier?: BrokerVerifier;
   /** Mints and verifies machine JWTs; without it the internal bot protocol is not served. */
   machineTokens?: MachineTokens;
   now?: () => Date;
@@ -103,6 +111,16 @@ export function createApp(deps: AppDeps): Express {
       stream: { pollMs: deps.settings.logStreamPollMs ?? 500, keepAliveMs: 15_000 },
     }),
   );
+  if (deps.brokerKms) {
+    const repository = createBrokersRepository(deps.db);
+    const brokers = createBrokersService({
+      repository,
+      kms: deps.brokerKms,
+      verifier: deps.brokerVerifier ?? createAlpacaVerifier(),
+      now,
+    });
+    app.use(createBrokersRouter({ routes, brokers, repository, audit, now }));
+  }
   if (deps.machineTokens) {
     app.use(
       createInternalRouter({

@@ -29,6 +29,14 @@ describe('tenant isolation', () => {
     ids.bots = (
       await owner.request('POST', '/api/v1/bots', { name: 'mine', spec })
     ).body.metadata.id;
+    ids.brokers = (
+      await owner.request('POST', '/api/v1/brokers', {
+        kind: 'alpaca',
+        label: 'mine',
+        keyId: 'PKOWNERKEY0001',
+        secretKey: 'owner-secret-0123456789',
+      })
+    ).body.id;
     ids.tokens = (
       await owner.request('POST', '/api/v1/accounts/tokens', { name: 'mine' })
     ).body.apiToken.id;
@@ -47,7 +55,7 @@ describe('tenant isolation', () => {
         .filter(([, op]) => path.includes('{id}') && op.security.some((s) => 'session' in s))
         .map(([method]) => ({ path, method })),
     );
-    expect(routes.length).toBeGreaterThanOrEqual(9);
+    expect(routes.length).toBeGreaterThanOrEqual(11);
     for (const { path, method } of routes) {
       const resource = Object.keys(ids).find((name) => path.includes(`/${name}/{id}`));
       expect(resource, `no fixture id for ${path}`).toBeDefined();
@@ -61,6 +69,8 @@ describe('tenant isolation', () => {
     expect(bot.body).toMatchObject({ metadata: { generation: 1 }, spec: { suspend: false } });
     expect(bot.body.metadata.deletionTimestamp).toBeUndefined();
     expect((await owner.request('GET', '/api/v1/accounts/tokens')).body.items).toHaveLength(1);
+    expect((await owner.request('GET', '/api/v1/brokers')).body.items).toHaveLength(1);
+    expect((await intruder.request('GET', '/api/v1/brokers')).body.items).toEqual([]);
   });
 
   it('never lists another user’s bots', async () => {

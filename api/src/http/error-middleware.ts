@@ -19,6 +19,9 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     const httpError = toHttpError(error);
     if (httpError.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
+    if (httpError.retryAfterSeconds !== undefined) {
+      res.setHeader('retry-after', String(Math.ceil(httpError.retryAfterSeconds)));
+    }
     res.status(httpError.status).json({
       error: {
         code: httpError.code,

@@ -21,17 +21,20 @@ export class HttpError extends Error {
   readonly status: number;
   readonly code: HttpErrorCode;
   readonly issues: FieldIssue[] | undefined;
+  /** Sent as Retry-After (seconds) on 429 and 503 answers. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     status: number,
     code: HttpErrorCode,
     message: string,
-    options?: { cause?: unknown; issues?: FieldIssue[] },
+    options?: { cause?: unknown; issues?: FieldIssue[]; retryAfterSeconds?: number },
   ) {
     super(message, options);
     this.name = 'HttpError';
     this.status = status;
     this.code = code;
     this.issues = options?.issues;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }

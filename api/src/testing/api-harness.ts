@@ -1,4 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import {
+  addLocalMasterKey,
+  createLocalKmsProvider,
+  LOCAL_CURRENT_KEY,
+} from '../brokers/kms/index.ts';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '@hmmtrade/db/testing';
 import {
   createLogger,
@@ -28,6 +36,12 @@ export async function startTestApi(
 ): Promise<TestApi> {
   const testDb = await createTestDatabase(kind);
   const published: string[] = [];
+  const keyDir = mkdtempSync(join(tmpdir(), 'hmmtrade-kms-'));
+  await addLocalMasterKey(keyDir);
+  const brokerKms = {
+    provider: await createLocalKmsProvider({ masterKeyDir: keyDir }),
+    keyId: LOCAL_CURRENT_KEY,
+  };
   const machineTokens = await createMachineTokens({
     signingKeys: [await generateMachineSigningKey()],
     issuer: 'hmmtrade-test',
@@ -50,6 +64,7 @@ export async function startTestApi(
     },
     botChanges: { publish: (id) => void published.push(id) },
     machineTokens,
+    brokerKms,
     ...overrides,
   });
   const server: ListeningServer = await listen(app, { host: '127.0.0.1', port: 0 });
@@ -61,6 +76,7 @@ export async function startTestApi(
     dispose: async () => {
       await server.close();
       await testDb.dispose();
+      rmSync(keyDir, { recursive: true, force: true });
     },
   };
 }

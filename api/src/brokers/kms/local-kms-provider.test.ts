@@ -73,6 +73,20 @@ describe('local-kms master key file', () => {
   });
 });
 
+describe('addLocalMasterKey', () => {
+  it('numbers keys in age order, and concurrent rotations never share a file', async () => {
+    const keys = join(dir, 'keys');
+    const added = await Promise.all([1, 2, 3].map(() => addLocalMasterKey(keys)));
+    expect(added.map((path) => basename(path)).sort()).toEqual([
+      'master-000001.key',
+      'master-000002.key',
+      'master-000003.key',
+    ]);
+    const kms = await createLocalKmsProvider({ masterKeyDir: keys });
+    expect(new Set(kms.keyIds).size).toBe(3);
+  });
+});
+
 describe('local-kms wrapping', () => {
   it('wraps with the context bound, and rejects any change as KmsRejectedError', async () => {
     const kms = await createLocalKmsProvider({ masterKeyFile: join(dir, 'master.key') });
@@ -107,6 +121,7 @@ describe('local-kms wrapping', () => {
     const old = await before.generateDataKey(LOCAL_CURRENT_KEY, context);
 
     const newPath = await addLocalMasterKey(keys);
+    expect(basename(newPath)).toBe('master-000002.key');
     const after = await createLocalKmsProvider({ masterKeyDir: keys });
     expect(after.keyIds).toEqual([before.currentKeyId, after.currentKeyId]);
     expect(after.currentKeyId).not.toBe(before.currentKeyId);

@@ -38,7 +38,7 @@ const WRAPPED_BYTES = HEADER_BYTES + IV_BYTES + TAG_BYTES + DATA_KEY_BYTES;
  * master key held in a local file, the encryption context bound as additional data. A wrapped key
  * is `0x01 | fingerprint (8) | IV (12) | tag (16) | key (32)`; the header is authenticated too.
  * Keys are read once here; to rotate, add a key (`addLocalMasterKey`) and restart.
- * Nothing here is transient, so every failure is a `KmsRejectedError`.
+ * Nothing here is transient, so every key failure is a `KmsRejectedError`.
  */
 export async function createLocalKmsProvider(
   options: LocalKmsProviderOptions,

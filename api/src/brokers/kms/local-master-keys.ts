@@ -22,7 +22,7 @@ const KEY_FILE_SUFFIX = '.key';
  * - `masterKeyFile`, one path: that file, created with a fresh key (mode 0600) if missing;
  * - `masterKeyFile`, a list: those files, all of which must exist;
  * - `masterKeyDir`: every `*.key` file in it, in name order (`addLocalMasterKey` writes the
- *   next one); a missing or empty directory gets a first key.
+ *   next, `master-000002.key` …); a missing or empty directory gets `master-000001.key`.
  */
 export type MasterKeySource =
   { masterKeyFile: string | readonly string[] } | { masterKeyDir: string };
@@ -47,16 +47,17 @@ export async function loadLocalMasterKeys(source: MasterKeySource): Promise<Loca
   return [await readMasterKey(masterKeyFile)];
 }
 
-/** Writes a new newest key into a key directory (rotation) and returns its path. */
+/**
+ * Rotation: writes a new key into a key directory as `master-<n+1>.key` (zero-padded, so name
+ * order is age order) and returns its path. Two concurrent calls get two distinct files.
+ */
 export async function addLocalMasterKey(directory: string): Promise<string> {
   await mkdir(directory, { recursive: true, mode: 0o700 });
-  const stamp = new Date().toISOString().replace(/[-:.]/g, '');
-  const path = join(
-    directory,
-    `master-${stamp}-${randomBytes(3).toString('hex')}${KEY_FILE_SUFFIX}`,
-  );
-  await createKeyFile(path);
-  return path;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const path = join(directory, keyFileName(await nextSequence(directory)));
+    if (await createKeyFile(path)) return path;
+  }
+  throw keyError(`cannot add a master key to ${directory}: it keeps changing`);
 }
 
 /** The 8-byte fingerprint of `material`: a domain-separated SHA-256 prefix (its hex is the key id). */
@@ -79,22 +80,40 @@ async function loadDirectory(directory: string): Promise<LocalMasterKey[]> {
   }
   let names = (await readdir(directory)).filter((name) => name.endsWith(KEY_FILE_SUFFIX)).sort();
   if (names.length === 0) {
-    await addLocalMasterKey(directory);
+    await createKeyFile(join(directory, keyFileName(1)));
     names = (await readdir(directory)).filter((name) => name.endsWith(KEY_FILE_SUFFIX)).sort();
   }
   return Promise.all(names.map((name) => readMasterKey(join(directory, name))));
 }
 
-/** Creates `path` atomically with a random key and mode 0600; an existing file is left alone. */
-async function createKeyFile(path: string): Promise<void> {
+function keyFileName(sequence: number): string {
+  return `master-${String(sequence).padStart(6, '0')}${KEY_FILE_SUFFIX}`;
+}
+
+async function nextSequence(directory: string): Promise<number> {
+  const taken = (await readdir(directory)).map((name) =>
+    Number(/^master-(\d+)\.key$/.exec(name)?.[1] ?? 0),
+  );
+  return Math.max(0, ...taken) + 1;
+}
+
+/**
+ * Creates `path` atomically (temporary file, then link) with a random key and mode 0600.
+ * Returns false, leaving it alone, when `path` already exists.
+ */
+async function createKeyFile(path: string): Promise<boolean> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const material = randomBytes(MASTER_KEY_BYTES);
   try {
     await writeFile(temporary, material, { mode: 0o600, flag: 'wx' });
-    await link(temporary, path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
+    return await link(temporary, path).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EEXIST') return false;
+        throw error;
+      },
+    );
   } catch (error) {
     throw keyError(`cannot create master key file ${path}`, error);
   } finally {

@@ -1,0 +1,1 @@
+export { startKmsSim, type KmsSim, type KmsSimOptions } from './kms-sim-server.ts';
