@@ -20,6 +20,7 @@ up: install ## Run everything on this machine (embedded database, API) — npm r
 test: install ## Start Postgres if none answers, then run every check and test — npm test
 	bash scripts/ensure-postgres.sh
 	bash bot-image/scripts/ensure-hmmlearn.sh
+	bash testkit/envtest/build.sh
 	npm test
 
 .PHONY: e2e

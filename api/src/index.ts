@@ -6,3 +6,11 @@ export {
   MACHINE_SCOPES,
   type MachineTokens,
 } from './internal/machine-tokens.ts';
+export {
+  addLocalMasterKey,
+  createAwsKmsProvider,
+  createLocalKmsProvider,
+  LOCAL_CURRENT_KEY,
+  type KmsProvider,
+} from './brokers/kms/index.ts';
+export type { BrokerKms } from './brokers/brokers.service.ts';

@@ -20,6 +20,9 @@ const cliEnvSchema = z.object({
     z.url({ message: 'must be an http(s) URL' }).optional(),
   ),
   HMMTRADE_LOCAL_COMMAND: z.preprocess(emptyAsUnset, z.string().optional()),
+  KMS_KEY_ID: z.preprocess(emptyAsUnset, z.string().optional()),
+  KMS_ENDPOINT: z.preprocess(emptyAsUnset, z.url({ message: 'must be a URL' }).optional()),
+  AWS_REGION: z.preprocess(emptyAsUnset, z.string().optional()),
 });
 
 /** Settings of the `hmmtrade` command, from the environment and then its flags. */
@@ -32,6 +35,8 @@ export interface CliConfig {
   port: number;
   logLevel: z.infer<typeof logLevel>;
   operator: OperatorConfig;
+  /** AWS KMS for broker credentials; unset key id means the local master key. */
+  kms: { keyId: string | undefined; endpoint: string | undefined; region: string | undefined };
 }
 
 /** How the operator runs (in `hmmtrade up` and `hmmtrade operator`). */
@@ -81,6 +86,7 @@ export function loadCliConfig(flags: CliFlags = {}, env: Environment = process.e
       localCommand: parsed.HMMTRADE_LOCAL_COMMAND?.split(/\s+/).filter(Boolean),
       baseEnv: pickDefined(env, ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR']),
     },
+    kms: { keyId: parsed.KMS_KEY_ID, endpoint: parsed.KMS_ENDPOINT, region: parsed.AWS_REGION },
   });
 }
 

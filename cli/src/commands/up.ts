@@ -5,6 +5,7 @@ import { createDb, migrateToLatest } from '@hmmtrade/db';
 import { createLogger, createMetricsRegistry, listen } from '@hmmtrade/platform';
 import type { CliConfig } from '../config.ts';
 import { VERSION } from '../version.ts';
+import { createBrokerKms } from './broker-kms.ts';
 import { loadMachineTokens, machineKeyPath } from './machine-key.ts';
 import { startOperator } from './operator.ts';
 
