@@ -43,6 +43,8 @@ export async function startStack(
         authAttemptsPerMinute: 20,
       },
       botChanges,
+      machineTokens,
+      brokerKms: await createBrokerKms(config),
       readiness: async () => {
         await database.pool.query('SELECT 1');
         return { ready: true };
