@@ -21,6 +21,7 @@ test: install ## Start Postgres if none answers, then run every check and test â
 	bash scripts/ensure-postgres.sh
 	bash bot-image/scripts/ensure-hmmlearn.sh
 	bash testkit/envtest/build.sh
+	bash e2e/scripts/ensure-schemathesis.sh
 	npm test
 
 .PHONY: e2e

@@ -33,6 +33,21 @@ describe('createApp', () => {
     });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ error: { code: 'bad_request' } });
+    const nul = await fetch(`${api.url}/api/v1/accounts/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'a\u0000@example.com', password: 'x' }),
+    });
+    expect(nul.status).toBe(400);
+    expect(((await nul.json()) as { error: { message: string } }).error.message).toBe(
+      'request body is not valid JSON: strings may not contain NUL characters or unpaired surrogates',
+    );
+    const huge = await fetch(`${api.url}/api/v1/accounts/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'x'.repeat(2_000_000) }),
+    });
+    expect(huge.status).toBe(413);
   });
 
   it('serves an OpenAPI 3.1 document generated from the route contracts', async () => {

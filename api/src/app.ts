@@ -55,12 +55,23 @@ export interface AppDeps {
   now?: () => Date;
 }
 
+/**
+ * Postgres text cannot hold NUL characters and JSON may carry unpaired surrogates: both are
+ * refused while parsing, as a 400, instead of failing later in the database.
+ */
+function rejectUnstorableStrings(_key: string, value: unknown): unknown {
+  if (typeof value === 'string' && (value.includes('\u0000') || !value.isWellFormed())) {
+    throw new SyntaxError('strings may not contain NUL characters or unpaired surrogates');
+  }
+  return value;
+}
+
 /** The control-plane HTTP app, without `listen` (the caller owns the server). */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(express.json({ limit: '1mb' }));
+  app.use(express.json({ limit: '1mb', reviver: rejectUnstorableStrings }));
   app.use(
     createHealthRouter({
       readiness: deps.readiness,

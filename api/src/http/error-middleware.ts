@@ -34,16 +34,27 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
 
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
-  if (isBodyParserError(error)) {
-    return new HttpError(400, 'bad_request', 'request body is not valid JSON', { cause: error });
+  const parser = bodyParserError(error);
+  if (parser?.type === 'entity.too.large') {
+    return new HttpError(413, 'payload_too_large', 'request body is too large', { cause: error });
+  }
+  if (parser?.type === 'entity.parse.failed') {
+    const reason = error instanceof Error ? error.message : 'unparseable';
+    return new HttpError(400, 'bad_request', `request body is not valid JSON: ${reason}`, {
+      cause: error,
+    });
+  }
+  if (parser && parser.status >= 400 && parser.status < 500) {
+    return new HttpError(400, 'bad_request', `unreadable request body (${parser.type})`, {
+      cause: error,
+    });
   }
   return new HttpError(500, 'internal', 'internal error', { cause: error });
 }
 
-function isBodyParserError(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { type?: unknown }).type === 'entity.parse.failed'
-  );
+/** body-parser's errors carry a `type` and a 4xx `status`: they are the client's fault. */
+function bodyParserError(error: unknown): { type: string; status: number } | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { type, status } = error as { type?: unknown; status?: unknown };
+  return typeof type === 'string' && typeof status === 'number' ? { type, status } : undefined;
 }

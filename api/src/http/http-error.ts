@@ -6,6 +6,7 @@ export type HttpErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'payload_too_large'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';

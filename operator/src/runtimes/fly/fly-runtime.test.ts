@@ -116,7 +116,7 @@ describe('fly runtime on the sim', () => {
       .create(desiredInstance('bot-a'))
       .catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(StalledError);
-    expect(error.message).toContain('belongs to bot someone-else');
+    expect(error.message).toContain('of bot someone-else');
     expect(made.sim.machines(SIM_APP).filter((m) => m.name === 'bot-bot-a')).toHaveLength(1);
   });
 

@@ -1,12 +1,12 @@
 import { StalledError, TransientError, WaitingError } from '../../reconcile/errors.ts';
-import type { BotRuntime, DesiredInstance, ObservedInstance, StopOptions } from '../runtime.ts';
+import type { BotRuntime, DesiredInstance, ObservedInstance } from '../runtime.ts';
 import { createKeyedLock } from './keyed-lock.ts';
-import { CONFIG_HASH_KEY, botIdOf, configuredStop, machineConfig } from './machine-mapping.ts';
-import { machineName } from './machine-mapping.ts';
-import { observedInstance } from './machine-mapping.ts';
+import { createMachineLifecycle, NOT_RUNNING, SHORT_LEASE_SECONDS } from './machine-lifecycle.ts';
+import { botIdOf, CONFIG_HASH_KEY, machineConfig } from './machine-mapping.ts';
+import { machineName, observedInstance, secretEnvValues } from './machine-mapping.ts';
 import { createMachineOps } from './machine-ops.ts';
 import type { FlyRuntimeLogger } from './machine-ops.ts';
-import { createMachinesClient, flyCodeOf, flyStatusOf } from './machines-client.ts';
+import { createMachinesClient, isNameConflict } from './machines-client.ts';
 import type { MachinesClient, MachinesClientOptions } from './machines-client.ts';
 import type { Machine, MachineGuest, MachineRestart } from './machines-types.ts';
 
@@ -48,24 +48,24 @@ export interface FlyRuntime extends BotRuntime {
 
 const DEFAULT_GUEST: MachineGuest = { cpu_kind: 'shared', cpus: 1, memory_mb: 1024 };
 const DEFAULT_RESTART: MachineRestart = { policy: 'on-failure', max_retries: 3 };
-const NOT_RUNNING = new Set(['stopped', 'suspended', 'failed', 'destroyed', 'destroying']);
-/** On their way to `started`: stop and update are refused (412) until they get there. */
-const STARTING = new Set(['created', 'starting', 'replacing']);
-/** Lease length for a mutation whose waits happen outside the lease. */
-const SHORT_LEASE_SECONDS = 30;
-const SECRET_ENV = /TOKEN|JWT|SECRET|PASSWORD|KEY|CREDENTIAL/i;
 
 export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
   const client = options.client ?? clientFrom(options);
   const logger = options.logger ?? { warn: () => undefined };
   const startWait = options.startWaitSeconds ?? 20;
   const stopGrace = options.stopGraceSeconds ?? 15;
-  const destroyStop = options.destroyStopSeconds ?? 30;
   const defaults = {
     guest: { ...DEFAULT_GUEST, ...options.guest },
     restart: { ...DEFAULT_RESTART, ...options.restart },
   };
   const ops = createMachineOps({ client, logger });
+  const lifecycle = createMachineLifecycle({
+    client,
+    ops,
+    startWait,
+    stopGrace,
+    destroyStop: options.destroyStopSeconds ?? 30,
+  });
   const lock = createKeyedLock();
   const touchedApps = new Set<string>();
   const appFor = (botId: string): string => {
@@ -73,10 +73,6 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
     touchedApps.add(app);
     return app;
   };
-  const secretsOf = (desired: DesiredInstance): string[] =>
-    Object.entries(desired.env)
-      .filter(([key]) => SECRET_ENV.test(key))
-      .map(([, value]) => value);
   const ensuredApps = new Set<string>();
 
   const find = async (botId: string): Promise<Machine | undefined> =>
@@ -109,11 +105,15 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
   async function adopt(app: string, botId: string, conflict: unknown): Promise<ObservedInstance> {
     const tagged = (await ops.findAll(app, botId))[0];
     if (tagged) return existingFor(botId, tagged);
-    const named = (await ops.listManaged(app)).find((m) => m.name === machineName(botId));
+    const named = (await client.listMachines(app)).find(
+      (m) => m.name === machineName(botId) && m.state !== 'destroyed',
+    );
     if (named && botIdOf(named) === botId) return existingFor(botId, named);
     if (named) {
+      const owner = botIdOf(named);
       throw new StalledError(
-        `fly: machine name ${machineName(botId)} in ${app} belongs to bot ${botIdOf(named)}`,
+        `fly: machine name ${machineName(botId)} in ${app} is taken by machine ${named.id}` +
+          (owner === undefined ? ', which is not managed by hmmtrade' : ` of bot ${owner}`),
         { cause: conflict },
       );
     }
@@ -126,7 +126,11 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
     const { botId } = desired;
     const app = appFor(botId);
     await ensureApp(app);
-    const existing = (await ops.findAll(app, botId))[0];
+    const [existing, ...extra] = await ops.findAll(app, botId);
+    if (extra.length > 0) {
+      const ids = [existing, ...extra].map((m) => m?.id);
+      logger.warn({ bot_id: botId, machine_ids: ids }, 'fly: bot has more than one machine');
+    }
     if (existing) return existingFor(botId, existing);
     let machine: Machine;
     try {
@@ -135,66 +139,17 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
         region: desired.region ?? options.region,
         config: machineConfig(desired, defaults),
       };
-      machine = await client.createMachine(app, request, secretsOf(desired));
+      machine = await client.createMachine(app, request, secretEnvValues(desired));
     } catch (error) {
-      if (flyStatusOf(error) === 409 || flyCodeOf(error) === 'name_taken') {
+      if (isNameConflict(error)) {
         return adopt(app, botId, error);
       }
       throw error;
     }
-    if (machine.id) await ops.waitFor(app, machine.id, 'started', startWait);
+    if (machine.id) {
+      await ops.waitFor(app, machine.id, 'started', startWait, { justCreated: true });
+    }
     return observeNow(botId, machine);
-  }
-
-  /** A machine still starting, once it got there (bounded); stop and update need that. */
-  async function settled(app: string, machine: Machine): Promise<Machine> {
-    if (!STARTING.has(machine.state ?? '') || !machine.id) return machine;
-    await ops.waitFor(app, machine.id, 'started', startWait);
-    return (await client.getMachine(app, machine.id)) ?? machine;
-  }
-
-  async function stopMachine(app: string, found: Machine, stop: StopOptions): Promise<void> {
-    const machine = await settled(app, found);
-    const id = machine.id ?? '';
-    if (NOT_RUNNING.has(machine.state ?? '')) return;
-    const ttl = stop.timeoutSeconds + stopGrace + SHORT_LEASE_SECONDS;
-    await ops.withLease(app, id, ttl, async (lease) => {
-      if (machine.state !== 'stopping') {
-        const timeout = `${Math.max(1, Math.ceil(stop.timeoutSeconds))}s`;
-        await client.stopMachine(app, id, { signal: stop.signal, timeout }, lease);
-      }
-      await ops.waitFor(app, id, 'stopped', stop.timeoutSeconds + stopGrace);
-    });
-    const after = await client.getMachine(app, id);
-    if (after && !NOT_RUNNING.has(after.state ?? '')) {
-      throw new TransientError(`fly: machine ${id} is still ${after.state} after stop`);
-    }
-  }
-
-  async function destroyMachine(app: string, machine: Machine): Promise<void> {
-    const id = machine.id ?? '';
-    if (machine.state !== 'destroying') {
-      const stop = configuredStop(machine, destroyStop);
-      const ttl = stop.timeoutSeconds + stopGrace + SHORT_LEASE_SECONDS;
-      try {
-        await ops.withLease(app, id, ttl, async (lease) => {
-          if (!NOT_RUNNING.has(machine.state ?? '')) {
-            const timeout = `${Math.max(1, Math.ceil(stop.timeoutSeconds))}s`;
-            await client.stopMachine(app, id, { signal: stop.signal, timeout }, lease);
-            await ops.waitFor(app, id, 'stopped', stop.timeoutSeconds + stopGrace);
-          }
-          // Forced: whatever survived the stop timeout is killed.
-          await client.destroyMachine(app, id, { force: true }, lease);
-        });
-      } catch (error) {
-        if (flyStatusOf(error) !== 404) throw error; // gone already
-      }
-    }
-    await ops.waitFor(app, id, 'destroyed', 30);
-    const after = await client.getMachine(app, id);
-    if (after && after.state !== 'destroyed') {
-      throw new TransientError(`fly: machine ${id} is still ${after.state} after destroy`);
-    }
   }
 
   async function update(desired: DesiredInstance): Promise<ObservedInstance> {
@@ -205,11 +160,11 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
     if (found.config?.metadata?.[CONFIG_HASH_KEY] === desired.configHash) {
       return existingFor(botId, found);
     }
-    const machine = await settled(app, found);
+    const machine = await lifecycle.settled(app, found);
     const region = desired.region ?? options.region;
     if (region && machine.region && region !== machine.region) {
       // A machine cannot move: replace it.
-      await destroyMachine(app, machine);
+      await lifecycle.destroy(app, machine);
       return create(desired);
     }
     const id = machine.id ?? found.id;
@@ -225,12 +180,12 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
           skip_launch: stopped ? true : undefined,
         },
         lease,
-        secretsOf(desired),
+        secretEnvValues(desired),
       ),
     );
     if (!stopped) {
       const version = updated.version ?? updated.instance_id;
-      await ops.waitFor(app, id, 'started', startWait, version);
+      await ops.waitFor(app, id, 'started', startWait, { instanceId: version });
     }
     return observeNow(botId, updated);
   }
@@ -277,7 +232,8 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
     stop: (botId, stop) =>
       lock.run(botId, async () => {
         const app = appFor(botId);
-        for (const machine of await ops.findAll(app, botId)) await stopMachine(app, machine, stop);
+        for (const machine of await ops.findAll(app, botId))
+          await lifecycle.stop(app, machine, stop);
       }),
 
     update: (desired) => lock.run(desired.botId, () => update(desired)),
@@ -285,7 +241,7 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
     destroy: (botId) =>
       lock.run(botId, async () => {
         const app = appFor(botId);
-        for (const machine of await ops.findAll(app, botId)) await destroyMachine(app, machine);
+        for (const machine of await ops.findAll(app, botId)) await lifecycle.destroy(app, machine);
       }),
   };
 }

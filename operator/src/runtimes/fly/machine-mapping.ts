@@ -31,6 +31,14 @@ function guestFor(desired: DesiredInstance, base: MachineGuest): MachineGuest {
   return { ...base, cpus, memory_mb: memoryMb };
 }
 
+const SECRET_ENV = /TOKEN|JWT|SECRET|PASSWORD|KEY|CREDENTIAL/i;
+
+/** Env values that must never show in an error message (the machine JWT and the like). */
+export const secretEnvValues = (desired: DesiredInstance): string[] =>
+  Object.entries(desired.env)
+    .filter(([key]) => SECRET_ENV.test(key))
+    .map(([, value]) => value);
+
 /** The machine config for a desired instance (create and update send the same). */
 export function machineConfig(desired: DesiredInstance, defaults: MachineDefaults): MachineConfig {
   return {

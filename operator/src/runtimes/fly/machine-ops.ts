@@ -39,7 +39,7 @@ export interface MachineOps {
     machineId: string,
     state: WaitState,
     seconds: number,
-    instanceId?: string,
+    options?: { instanceId?: string | undefined; justCreated?: boolean },
   ): Promise<boolean>;
 }
 
@@ -109,13 +109,13 @@ export function createMachineOps({ client, logger }: MachineOpsOptions): Machine
       }
     },
 
-    async waitFor(app, machineId, state, seconds, instanceId) {
+    async waitFor(app, machineId, state, seconds, options = {}) {
       const deadline = Date.now() + seconds * 1000;
       for (;;) {
         const remaining = Math.ceil((deadline - Date.now()) / 1000);
         if (remaining <= 0) return false;
         try {
-          const query = { state, timeoutSeconds: Math.min(60, remaining), instanceId };
+          const query = { ...options, state, timeoutSeconds: Math.min(60, remaining) };
           if (await client.waitMachine(app, machineId, query)) return true;
         } catch (error) {
           const status = flyStatusOf(error);

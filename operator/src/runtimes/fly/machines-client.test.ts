@@ -1,13 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock } from '../../queue/testing/fake-clock.ts';
-import { BackendUnavailableError, StalledError, TransientError } from '../../reconcile/errors.ts';
-import { createMachinesClient, flyStatusOf } from './machines-client.ts';
-import type { MachinesClientOptions } from './machines-client.ts';
-import { retryAfterMs } from './machines-http.ts';
-import { startStubServer } from './testing/stub-server.ts';
-import type { StubReply, StubRequest, StubServer } from './testing/stub-server.ts';
+import { TransientError } from '../../reconcile/errors.ts';
+import { fail, ok, STUB_TOKEN, stubClient } from './testing/stub-client.ts';
+import type { StubServer } from './testing/stub-server.ts';
 
-const TOKEN = 'fo1_secret-test-token-value';
 let stub: StubServer | undefined;
 
 afterEach(async () => {
@@ -15,37 +11,12 @@ afterEach(async () => {
   stub = undefined;
 });
 
-/** A client against a stub answering `replies` in order (the last one repeats). */
-async function clientWith(
-  replies: StubReply[] | ((request: StubRequest, index: number) => StubReply),
-  options: Partial<MachinesClientOptions> = {},
-) {
-  const handler =
-    typeof replies === 'function'
-      ? replies
-      : (_: StubRequest, index: number) => replies[Math.min(index, replies.length - 1)] ?? 'hang';
-  stub = await startStubServer(handler);
-  const delays: number[] = [];
-  const client = createMachinesClient({
-    apiUrl: stub.url,
-    token: TOKEN,
-    rateLimits: false,
-    sleep: (ms) => {
-      delays.push(ms);
-      return Promise.resolve();
-    },
-    random: () => 0.999999,
-    ...options,
-  });
-  return { client, delays, server: stub };
+/** A stub client whose server the afterEach closes. */
+async function clientWith(...args: Parameters<typeof stubClient>) {
+  const made = await stubClient(...args);
+  stub = made.server;
+  return made;
 }
-
-const ok = (body?: unknown): StubReply => ({ status: 200, body });
-const fail = (status: number, error = 'boom', headers?: Record<string, string>): StubReply => ({
-  status,
-  body: { error },
-  headers,
-});
 
 describe('machines client requests', () => {
   it('lists by metadata filter without deleted machines, with the bearer token', async () => {
@@ -56,7 +27,7 @@ describe('machines client requests', () => {
     expect(request?.path).toBe('/v1/apps/my%20app/machines');
     expect(request?.query.get('metadata.hmmtrade_bot_id')).toBe('b1');
     expect(request?.query.get('include_deleted')).toBe('false');
-    expect(request?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(request?.headers.authorization).toBe(`Bearer ${STUB_TOKEN}`);
   });
 
   it('sends create, update with current_version, stop, destroy and lease nonces', async () => {
@@ -117,7 +88,12 @@ describe('machines client requests', () => {
       ok({ ok: true, state: 'started' }),
       fail(408, 'deadline exceeded'),
     ]);
-    const query = { state: 'started', timeoutSeconds: 12, instanceId: 'v9' } as const;
+    const query = {
+      state: 'started',
+      timeoutSeconds: 12,
+      instanceId: 'v9',
+      justCreated: true,
+    } as const;
     expect(await client.waitMachine('app', 'm1', query)).toEqual({ ok: true, state: 'started' });
     expect(delays).toHaveLength(1);
     expect(server.requests[1]?.path).toBe('/v1/apps/app/machines/m1/wait');
@@ -130,6 +106,15 @@ describe('machines client requests', () => {
       null,
     );
     expect(server.requests).toHaveLength(3);
+  });
+
+  it('a wait on a machine that is not just created takes 404 as an answer', async () => {
+    const { client, server } = await clientWith([fail(404, 'machine not found')]);
+    const error = await client
+      .waitMachine('app', 'm1', { state: 'destroyed', timeoutSeconds: 5 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientError);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('get of an unknown machine is null', async () => {
@@ -155,145 +140,8 @@ describe('machines client requests', () => {
   });
 });
 
-describe('machines client retries', () => {
-  it('retries 5xx, 408 and 429 with exponential backoff and jitter', async () => {
-    const { client, delays, server } = await clientWith([fail(503), fail(408), fail(429), ok([])]);
-    expect(await client.listMachines('app')).toEqual([]);
-    expect(server.requests).toHaveLength(4);
-    expect(delays).toEqual([200, 400, 800]);
-  });
-
-  it('draws the jitter from [0, ceiling]', async () => {
-    const { client, delays } = await clientWith([fail(500), fail(500), ok([])], {
-      random: () => 0.5,
-    });
-    await client.listMachines('app');
-    expect(delays).toEqual([100, 200]);
-  });
-
-  it('honours Retry-After in seconds and as a date', async () => {
-    const now = Date.parse('2026-03-02T10:00:00Z');
-    const { client, delays } = await clientWith(
-      [
-        fail(429, 'slow down', { 'retry-after': '3' }),
-        fail(503, 'later', { 'retry-after': 'Mon, 02 Mar 2026 10:00:07 GMT' }),
-        ok([]),
-      ],
-      { now: () => now },
-    );
-    await client.listMachines('app');
-    expect(delays).toEqual([3000, 7000]);
-  });
-
-  it('gives up at once when Retry-After is beyond what it may wait', async () => {
-    const { client, delays, server } = await clientWith([
-      fail(429, 'slow down', { 'retry-after': '120' }),
-    ]);
-    const error = await client.listMachines('app').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BackendUnavailableError);
-    expect(server.requests).toHaveLength(1);
-    expect(delays).toEqual([]);
-  });
-
-  it('after the last attempt a 5xx or 429 is BackendUnavailableError', async () => {
-    for (const status of [500, 503, 429]) {
-      const { client, server } = await clientWith([fail(status, 'overloaded')], {
-        retry: { maxAttempts: 3 },
-      });
-      const error = await client.startMachine('app', 'm1').catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(BackendUnavailableError);
-      expect((error as Error).message).toContain('start machine m1');
-      expect(flyStatusOf(error)).toBe(status);
-      expect(server.requests).toHaveLength(3);
-      await server.close();
-    }
-  });
-
-  it('a request that times out is retried, then BackendUnavailableError', async () => {
-    const { client, server } = await clientWith(['hang'], {
-      requestTimeoutMs: 50,
-      retry: { maxAttempts: 2 },
-    });
-    const error = await client.getMachine('app', 'm1').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BackendUnavailableError);
-    expect((error as Error).message).toContain('timed out');
-    expect(server.requests).toHaveLength(2);
-  });
-
-  it('a refused connection is BackendUnavailableError', async () => {
-    const { client, server } = await clientWith([ok([])], { retry: { maxAttempts: 2 } });
-    await server.close();
-    const error = await client.listMachines('app').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BackendUnavailableError);
-    expect((error as Error).message).toMatch(/network error/);
-  });
-});
-
-describe('machines client error mapping', () => {
-  const errorFor = async (reply: StubReply) => {
-    const { client, server } = await clientWith([reply]);
-    const error = await client
-      .updateMachine('app', 'm1', { current_version: 'v0' })
-      .catch((e: unknown) => e);
-    const attempts = server.requests.length;
-    await server.close();
-    return { error: error as Error, attempts };
-  };
-
-  it('409 and 412 are TransientError, not retried, not BackendUnavailable', async () => {
-    for (const status of [409, 412]) {
-      const { error, attempts } = await errorFor(fail(status, 'machine version changed'));
-      expect(error).toBeInstanceOf(TransientError);
-      expect(error).not.toBeInstanceOf(BackendUnavailableError);
-      expect(error.message).toContain('machine version changed');
-      expect(flyStatusOf(error)).toBe(status);
-      expect(attempts).toBe(1);
-    }
-  });
-
-  it('400 and 422 are StalledError with the API message', async () => {
-    for (const status of [400, 422]) {
-      const { error, attempts } = await errorFor(fail(status, 'invalid guest: memory_mb too big'));
-      expect(error).toBeInstanceOf(StalledError);
-      expect(error.message).toBe(
-        `fly: update machine m1: rejected: ${status} invalid guest: memory_mb too big`,
-      );
-      expect(attempts).toBe(1);
-    }
-  });
-
-  it('401 and 403 are StalledError "Fly token rejected" without the token', async () => {
-    for (const status of [401, 403]) {
-      const { error } = await errorFor(fail(status, `bad token ${TOKEN}`));
-      expect(error).toBeInstanceOf(StalledError);
-      expect(error.message).toBe(`fly: update machine m1: Fly token rejected (${status})`);
-      expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain(TOKEN);
-      expect(String((error.cause as Error).message)).not.toContain(TOKEN);
-    }
-  });
-
-  it('never repeats the token or secret env values the API echoes', async () => {
-    const jwt = 'eyJhbGciOiJFUzI1NiJ9.payload.signature';
-    const { client } = await clientWith([fail(422, `env MACHINE_JWT=${jwt} token ${TOKEN}`)]);
-    const error = (await client
-      .createMachine('app', { config: { env: { MACHINE_JWT: jwt } } }, [jwt])
-      .catch((e: unknown) => e)) as Error;
-    expect(error).toBeInstanceOf(StalledError);
-    expect(error.message).toContain('[redacted]');
-    expect(error.message).not.toContain(jwt);
-    expect(error.message).not.toContain(TOKEN);
-  });
-
-  it('other 4xx answers are TransientError', async () => {
-    const { error } = await errorFor(fail(404, 'machine not found'));
-    expect(error).toBeInstanceOf(TransientError);
-    expect(error).not.toBeInstanceOf(BackendUnavailableError);
-    expect(flyStatusOf(error)).toBe(404);
-  });
-});
-
 describe('machines client rate limiting', () => {
-  it('paces one action on one machine at burst 3 then 1/s; other machines are independent', async () => {
+  it('paces one action on one machine at burst 3, then under 1/s; other machines are independent', async () => {
     const clock = createFakeClock();
     const { client, server } = await clientWith([ok()], { rateLimits: { clock } });
     const starts = () => server.requests.filter((r) => r.path.endsWith('/m1/start')).length;
@@ -302,7 +150,7 @@ describe('machines client rate limiting', () => {
     await client.startMachine('app', 'm2');
     await client.stopMachine('app', 'm1', {});
     expect(starts()).toBe(3);
-    await clock.advance(999);
+    await clock.advance(1111);
     expect(starts()).toBe(3);
     await clock.advance(1);
     await calls[3];
@@ -314,22 +162,10 @@ describe('machines client rate limiting', () => {
     const { client, server } = await clientWith([ok({ id: 'm1' })], { rateLimits: { clock } });
     await Promise.all(Array.from({ length: 10 }, () => client.getMachine('app', 'm1')));
     const eleventh = client.getMachine('app', 'm1');
-    await clock.advance(199);
+    await clock.advance(222);
     expect(server.requests).toHaveLength(10);
     await clock.advance(1);
     await eleventh;
     expect(server.requests).toHaveLength(11);
-  });
-});
-
-describe('retryAfterMs', () => {
-  it('reads seconds and HTTP dates, ignores junk', () => {
-    const now = Date.parse('2026-03-02T10:00:00Z');
-    expect(retryAfterMs('2', now)).toBe(2000);
-    expect(retryAfterMs('0.5', now)).toBe(500);
-    expect(retryAfterMs('Mon, 02 Mar 2026 10:00:05 GMT', now)).toBe(5000);
-    expect(retryAfterMs('Mon, 02 Mar 2026 09:00:00 GMT', now)).toBe(0);
-    expect(retryAfterMs('soon', now)).toBeUndefined();
-    expect(retryAfterMs(null, now)).toBeUndefined();
   });
 });

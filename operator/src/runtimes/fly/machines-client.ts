@@ -1,100 +1,18 @@
 import { TransientError } from '../../reconcile/errors.ts';
-import { createHttpExecutor, flyStatusOf } from './machines-http.ts';
+import { createHttpExecutor, flyCodeOf, flyStatusOf } from './machines-http.ts';
 import type { HttpRequest, MachinesHttpOptions } from './machines-http.ts';
 import { createMachinesRateLimits } from './machines-rate-limits.ts';
 import type { MachinesAction, MachinesRateLimitOptions } from './machines-rate-limits.ts';
-import type {
-  CreateMachineRequest,
-  Lease,
-  Machine,
-  StopRequest,
-  UpdateMachineRequest,
-  WaitMachineResponse,
-  WaitState,
-} from './machines-types.ts';
+import type { HeldLease, MachinesClient } from './machines-api.ts';
+import type { Lease, Machine, WaitMachineResponse } from './machines-types.ts';
 
+export type { HeldLease, ListMachinesQuery, MachinesClient, WaitQuery } from './machines-api.ts';
 export { flyCodeOf, flyStatusOf, FlyHttpError } from './machines-http.ts';
 
 /** Options of `createMachinesClient`. */
 export interface MachinesClientOptions extends MachinesHttpOptions {
   /** Client-side pacing (default: Fly's documented limits); `false` turns it off. */
   rateLimits?: MachinesRateLimitOptions | false;
-}
-
-/** A lease held on a machine; pass it to mutations. */
-export interface HeldLease {
-  nonce: string;
-  /** Unix seconds, when known. */
-  expiresAt: number | undefined;
-}
-
-/** Query of `listMachines`. */
-export interface ListMachinesQuery {
-  /** Exact-match metadata filters, sent as `metadata.<key>=<value>`. */
-  metadata?: Readonly<Record<string, string>>;
-  /** Include destroyed machines (default false). */
-  includeDeleted?: boolean;
-}
-
-/** Query of `waitMachine`. */
-export interface WaitQuery {
-  state: WaitState;
-  /** Seconds the API blocks at most (it allows up to 60). */
-  timeoutSeconds: number;
-  /** Wait for this version (instance id) of the machine, e.g. the one an update made. */
-  instanceId?: string;
-}
-
-/**
- * A typed subset of the Fly Machines API (../shared/specs/fly-machines-openapi.json). Failures
- * are reconcile errors (BackendUnavailable after retries for 408/429/5xx/network, Transient for
- * conflicts and 404, Stalled for 400/422 and a rejected token); `flyStatusOf(error)` reads the
- * status behind one.
- */
-export interface MachinesClient {
-  listMachines(app: string, query?: ListMachinesQuery): Promise<Machine[]>;
-  /** The machine, or null when the API does not know it (404). */
-  getMachine(app: string, machineId: string): Promise<Machine | null>;
-  createMachine(app: string, request: CreateMachineRequest, secrets?: string[]): Promise<Machine>;
-  updateMachine(
-    app: string,
-    machineId: string,
-    request: UpdateMachineRequest,
-    lease?: HeldLease,
-    secrets?: string[],
-  ): Promise<Machine>;
-  startMachine(app: string, machineId: string, lease?: HeldLease): Promise<void>;
-  stopMachine(
-    app: string,
-    machineId: string,
-    request: StopRequest,
-    lease?: HeldLease,
-  ): Promise<void>;
-  destroyMachine(
-    app: string,
-    machineId: string,
-    options: { force: boolean },
-    lease?: HeldLease,
-  ): Promise<void>;
-  /**
-   * Blocks until the machine reaches `state`; null when it did not within the timeout (408).
-   * A 404 (a wait right after create) is retried.
-   */
-  waitMachine(
-    app: string,
-    machineId: string,
-    query: WaitQuery,
-  ): Promise<WaitMachineResponse | null>;
-  acquireLease(
-    app: string,
-    machineId: string,
-    options: { ttlSeconds: number; description?: string },
-  ): Promise<HeldLease>;
-  releaseLease(app: string, machineId: string, lease: HeldLease): Promise<void>;
-  /** The machine's current lease, or null when it has none (404). */
-  getLease(app: string, machineId: string): Promise<Lease | null>;
-  /** Creates the app in `orgSlug` unless it exists already. */
-  ensureApp(app: string, orgSlug: string): Promise<void>;
 }
 
 const LEASE_HEADER = 'fly-machine-lease-nonce';
@@ -212,7 +130,10 @@ export function createMachinesClient(options: MachinesClientOptions): MachinesCl
           query: { state: query.state, timeout, instance_id: query.instanceId },
           timeoutMs: timeout * 1000 + waitMarginMs,
           beforeAttempt: paced(app, 'wait', machineId),
-          retryStatus: (status) => (status === 404 ? true : status === 408 ? false : undefined),
+          retryStatus: (status) => {
+            if (status === 404) return query.justCreated === true;
+            return status === 408 ? false : undefined;
+          },
         });
       } catch (error) {
         if (flyStatusOf(error) === 408) return null;
@@ -295,4 +216,15 @@ function unwrapLease(body: unknown): Lease | undefined {
   const data = (body as { data?: unknown }).data;
   if (data && typeof data === 'object') return data;
   return body;
+}
+
+/**
+ * A create refused because the name is in use: 409 or the spec's `name_taken` status code, or,
+ * should the API word it so, a 422 saying the name is taken / not unique.
+ */
+export function isNameConflict(error: unknown): boolean {
+  const status = flyStatusOf(error);
+  if (status === 409 || flyCodeOf(error) === 'name_taken') return true;
+  const message = error instanceof Error ? error.message : '';
+  return status === 422 && /name/i.test(message) && /taken|exists|unique/i.test(message);
 }

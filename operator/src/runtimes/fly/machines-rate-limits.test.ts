@@ -18,15 +18,17 @@ function acquireMany(
 }
 
 describe('machines rate limits', () => {
-  it('allows a burst of 3 per machine action, then 1 per second', async () => {
+  it('allows a burst of 3 per machine action, then a little under 1 per second', async () => {
     const clock = createFakeClock();
     const limits = createMachinesRateLimits({ clock });
     const done = acquireMany(limits, 6, 'start', 'm1');
     await clock.flush();
     expect(done()).toBe(3);
     await clock.advance(1000);
+    expect(done()).toBe(3);
+    await clock.advance(112);
     expect(done()).toBe(4);
-    await clock.advance(2000);
+    await clock.advance(2223);
     expect(done()).toBe(6);
   });
 
@@ -40,16 +42,27 @@ describe('machines rate limits', () => {
     expect([m1Start(), m1Stop(), m2Start()]).toEqual([3, 3, 3]);
   });
 
-  it('lets Get Machine burst to 10 at 5 per second', async () => {
+  it('lets Get Machine burst to 10 at a little under 5 per second', async () => {
     const clock = createFakeClock();
     const limits = createMachinesRateLimits({ clock });
     const done = acquireMany(limits, 15, 'get', 'm1');
     await clock.flush();
     expect(done()).toBe(10);
-    await clock.advance(600);
+    await clock.advance(667);
     expect(done()).toBe(13);
-    await clock.advance(400);
+    await clock.advance(445);
     expect(done()).toBe(15);
+  });
+
+  it('takes custom limits as given', async () => {
+    const clock = createFakeClock();
+    const limits = createMachinesRateLimits({
+      clock,
+      machineAction: { ratePerSecond: 1, burst: 1 },
+    });
+    const done = acquireMany(limits, 2, 'stop', 'm1');
+    await clock.advance(1000);
+    expect(done()).toBe(2);
   });
 
   it('leaves app-scoped actions unpaced unless given a limit', async () => {
@@ -74,7 +87,7 @@ describe('machines rate limits', () => {
     const limits = createMachinesRateLimits({ clock });
     for (let i = 0; i < 200; i++) await limits.acquire('app', 'start', `m${i}`);
     expect(limits.size()).toBe(200);
-    await clock.advance(3000);
+    await clock.advance(3334);
     // The 256th acquire sweeps: the 200 refilled buckets go, the fresh ones stay.
     for (let i = 0; i < 56; i++) await limits.acquire('app', 'stop', `n${i}`);
     expect(limits.size()).toBe(56);

@@ -30,9 +30,12 @@ export type MachinesAction =
  * documented limit; they are paced per app only when `appAction` is given.
  */
 export interface MachinesRateLimitOptions {
-  /** Any other action on one machine (update, start, stop, wait, lease …). Default 1/s, burst 3. */
+  /**
+   * Any other action on one machine (update, start, stop, wait, lease …). Default 1/s with burst
+   * 3, refilled 10 % slower.
+   */
   machineAction?: BucketLimit;
-  /** Get Machine, per machine. Default 5/s, burst 10. */
+  /** Get Machine, per machine. Default 5/s with burst 10, refilled 10 % slower. */
   getMachine?: BucketLimit;
   /** List, create and app calls, per app and action. Default: not paced (undocumented). */
   appAction?: BucketLimit;
@@ -47,8 +50,22 @@ export interface MachinesRateLimits {
   size(): number;
 }
 
-export const DEFAULT_MACHINE_ACTION_LIMIT: BucketLimit = { ratePerSecond: 1, burst: 3 };
-export const DEFAULT_GET_MACHINE_LIMIT: BucketLimit = { ratePerSecond: 5, burst: 10 };
+/** Fly's documented limits. */
+export const FLY_MACHINE_ACTION_LIMIT: BucketLimit = { ratePerSecond: 1, burst: 3 };
+export const FLY_GET_MACHINE_LIMIT: BucketLimit = { ratePerSecond: 5, burst: 10 };
+
+/**
+ * The default buckets refill this much slower than documented: the API counts a request when it
+ * arrives, we when we send it, and network jitter between the two would otherwise turn a request
+ * at exactly the documented pace into a 429.
+ */
+const HEADROOM = 0.9;
+const withHeadroom = (limit: BucketLimit): BucketLimit => ({
+  ...limit,
+  ratePerSecond: limit.ratePerSecond * HEADROOM,
+});
+const DEFAULT_MACHINE_ACTION_LIMIT = withHeadroom(FLY_MACHINE_ACTION_LIMIT);
+const DEFAULT_GET_MACHINE_LIMIT = withHeadroom(FLY_GET_MACHINE_LIMIT);
 
 interface Bucket {
   limiter: RateLimiter;

@@ -68,14 +68,12 @@ export interface FlyUnderTest extends RuntimeUnderTest<FlyRuntime> {
   fetch: typeof fetch;
 }
 
-let validator: OpenApiValidator | undefined;
-
 /** Starts a sim with the fixture images and a runtime managing `SIM_APP` on it. */
 export async function flyUnderTest(
   simOptions: FlySimOptions = {},
   runtimeOptions: Partial<FlyRuntimeOptions> = {},
 ): Promise<FlyUnderTest> {
-  validator ??= createOpenApiValidator();
+  const validator = createOpenApiValidator();
   const sim = await startFlySim({ images: IMAGE_COMMANDS, ...simOptions });
   const violations: string[] = [];
   const checked = validatingFetch(validator, violations);
