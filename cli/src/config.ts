@@ -9,7 +9,18 @@ const cliEnvSchema = z.object({
   HOST: z.preprocess(emptyAsUnset, z.string().default('127.0.0.1')),
   PORT: z.preprocess(emptyAsUnset, portNumber.default(8080)),
   LOG_LEVEL: z.preprocess(emptyAsUnset, logLevel.default('info')),
-  OPERATOR_RUNTIME: z.preprocess(emptyAsUnset, z.enum(['local', 'fake']).default('local')),
+  OPERATOR_RUNTIME: z.preprocess(
+    emptyAsUnset,
+    z.enum(['local', 'fake', 'fly', 'fly-sim']).default('local'),
+  ),
+  FLY_API_URL: z.preprocess(
+    emptyAsUnset,
+    z.url({ message: 'must be a URL' }).default('https://api.machines.dev'),
+  ),
+  FLY_API_TOKEN: z.preprocess(emptyAsUnset, z.string().optional()),
+  FLY_APP: z.preprocess(emptyAsUnset, z.string().default('hmmtrade-bots')),
+  FLY_ORG: z.preprocess(emptyAsUnset, z.string().optional()),
+  FLY_REGION: z.preprocess(emptyAsUnset, z.string().optional()),
   OPERATOR_CONCURRENCY: z.preprocess(
     emptyAsUnset,
     z.coerce.number().int().min(1).max(256).default(8),
@@ -41,7 +52,15 @@ export interface CliConfig {
 
 /** How the operator runs (in `hmmtrade up` and `hmmtrade operator`). */
 export interface OperatorConfig {
-  runtime: 'local' | 'fake';
+  runtime: 'local' | 'fake' | 'fly' | 'fly-sim';
+  /** The Fly Machines API (for `fly`; `fly-sim` starts its own). */
+  fly: {
+    apiUrl: string;
+    token: string | undefined;
+    app: string;
+    org: string | undefined;
+    region: string | undefined;
+  };
   concurrency: number;
   resyncSeconds: number;
   /** The control plane URL bots are given; defaults to the API `up` serves. */
@@ -80,6 +99,13 @@ export function loadCliConfig(flags: CliFlags = {}, env: Environment = process.e
     logLevel: parsed.LOG_LEVEL,
     operator: {
       runtime: parsed.OPERATOR_RUNTIME,
+      fly: {
+        apiUrl: parsed.FLY_API_URL,
+        token: parsed.FLY_API_TOKEN,
+        app: parsed.FLY_APP,
+        org: parsed.FLY_ORG,
+        region: parsed.FLY_REGION,
+      },
       concurrency: parsed.OPERATOR_CONCURRENCY,
       resyncSeconds: parsed.OPERATOR_RESYNC_SECONDS,
       apiUrl: parsed.HMMTRADE_API_URL,

@@ -3,6 +3,7 @@ import { ConfigError, describeError } from '@hmmtrade/platform';
 import { loadBotConfig, loadCliConfig, type CliFlags } from './config.ts';
 import { runBot } from './commands/bot.ts';
 import { startOperatorProcess } from './commands/operator-only.ts';
+import { startFlySimProcess } from './commands/sim.ts';
 import { runMigrate } from './commands/migrate.ts';
 import { startStack } from './commands/up.ts';
 import { VERSION } from './version.ts';
@@ -47,7 +48,10 @@ function buildProgram(): Command {
     .description('run everything on this machine: database, migrations, API, operator')
     .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
     .option('--port <port>', 'port to listen on, 0 for any free one (env PORT, default 8080)')
-    .option('--runtime <runtime>', 'where bots run: local or fake (env OPERATOR_RUNTIME)')
+    .option(
+      '--runtime <runtime>',
+      'where bots run: local, fake, fly or fly-sim (env OPERATOR_RUNTIME)',
+    )
     .action(async (flags: CliFlags) => {
       await runUntilSignalled(() => startStack(loadCliConfig(flags), print));
     });
@@ -56,9 +60,22 @@ function buildProgram(): Command {
     .description('run the reconciler alone (leader-elected; metrics on --port)')
     .option('--host <host>', 'address of the metrics server (env HOST, default 127.0.0.1)')
     .option('--port <port>', 'port of the metrics server (env PORT, default 8080)')
-    .option('--runtime <runtime>', 'where bots run: local or fake (env OPERATOR_RUNTIME)')
+    .option(
+      '--runtime <runtime>',
+      'where bots run: local, fake, fly or fly-sim (env OPERATOR_RUNTIME)',
+    )
     .action(async (flags: CliFlags) => {
       await runUntilSignalled(() => startOperatorProcess(loadCliConfig(flags), print));
+    });
+
+  const sim = program.command('sim').description('run a simulator of an external service');
+  sim
+    .command('fly')
+    .description('the Fly Machines API simulator (machines run as local processes)')
+    .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
+    .option('--port <port>', 'port to listen on, 0 for any free one (env PORT, default 8080)')
+    .action(async (flags: CliFlags) => {
+      await runUntilSignalled(() => startFlySimProcess(loadCliConfig(flags), print));
     });
 
   program

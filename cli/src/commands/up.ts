@@ -70,7 +70,7 @@ export async function startStack(
         : `database: ${database.location}`,
     );
     print(`migrations: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);
-    print(`operator: ${config.operator.runtime} runtime (bots run as local processes unless fake)`);
+    print(`operator: ${config.operator.runtime} runtime`);
     print('press Ctrl-C to stop');
     return {
       url: server.url,

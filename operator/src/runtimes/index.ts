@@ -15,3 +15,5 @@ export type {
   LocalRuntimeLogger,
   LocalRuntimeOptions,
 } from './local/local-runtime.ts';
+export { createFlyRuntime } from './fly/index.ts';
+export type { FlyRuntime, FlyRuntimeOptions } from './fly/index.ts';
