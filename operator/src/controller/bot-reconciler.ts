@@ -76,17 +76,19 @@ export function createBotReconciler(deps: ReconcilerDeps): (botId: string) => Pr
     try {
       observed = await deps.runtime.observe(botId);
       plan = planActions(decision.target, observed, desired, now);
+      // What the last action reported; undefined when it reports nothing (stop, destroy).
+      let reported: ObservedInstance | undefined;
       for (const action of plan.actions) {
         if (action.type === 'finalize') {
           await deps.source.finalize(bot, epoch);
           deps.logger.info({ bot_id: botId }, 'bot deleted');
           return;
         }
-        await execute(action, botId);
+        reported = await execute(action, botId);
       }
       if (plan.actions.length > 0) {
         // Judge the result, not the intent: look again soon only if work is left.
-        observed = await deps.runtime.observe(botId);
+        observed = reported ?? (await deps.runtime.observe(botId));
         const next = planActions(decision.target, observed, desired, now);
         plan = next.actions.length > 0 ? { ...next, requeueAfterMs: PENDING_POLL_MS } : next;
       }
@@ -115,24 +117,25 @@ export function createBotReconciler(deps: ReconcilerDeps): (botId: string) => Pr
     return plan?.requeueAfterMs === undefined ? undefined : { requeueAfterMs: plan.requeueAfterMs };
   };
 
-  async function execute(action: Exclude<Action, { type: 'finalize' }>, botId: string) {
+  /** Runs one action; create, start and update report the instance they leave behind. */
+  async function execute(
+    action: Exclude<Action, { type: 'finalize' }>,
+    botId: string,
+  ): Promise<ObservedInstance | undefined> {
     deps.logger.debug({ bot_id: botId, action: action.type }, 'runtime action');
     switch (action.type) {
       case 'create':
-        await deps.runtime.create(await withMachineToken(action.desired));
-        return;
+        return deps.runtime.create(await withMachineToken(action.desired));
       case 'start':
-        await deps.runtime.start(botId);
-        return;
+        return deps.runtime.start(botId);
       case 'update':
-        await deps.runtime.update(await withMachineToken(action.desired));
-        return;
+        return deps.runtime.update(await withMachineToken(action.desired));
       case 'stop':
         await deps.runtime.stop(botId, action.options);
-        return;
+        return undefined;
       case 'destroy':
         await deps.runtime.destroy(botId);
-        return;
+        return undefined;
     }
   }
 

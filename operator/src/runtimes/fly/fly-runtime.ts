@@ -49,7 +49,11 @@ export interface FlyRuntime extends BotRuntime {
 const DEFAULT_GUEST: MachineGuest = { cpu_kind: 'shared', cpus: 1, memory_mb: 1024 };
 const DEFAULT_RESTART: MachineRestart = { policy: 'on-failure', max_retries: 3 };
 
+/** How long an observed absence lets `create` skip its own find-before-create list. */
+const ABSENT_TRUST_MS = 5_000;
+
 export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
+  const absentSince = new Map<string, number>();
   const client = options.client ?? clientFrom(options);
   const logger = options.logger ?? { warn: () => undefined };
   const startWait = options.startWaitSeconds ?? 20;
@@ -126,7 +130,14 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
     const { botId } = desired;
     const app = appFor(botId);
     await ensureApp(app);
-    const [existing, ...extra] = await ops.findAll(app, botId);
+    // A list moments ago found no machine: skip the find. Names are unique per app, so a
+    // machine made since (a retried create) still cannot be doubled: it answers 409 → adopt.
+    const seenAbsent = absentSince.get(botId);
+    absentSince.delete(botId);
+    const [existing, ...extra] =
+      seenAbsent !== undefined && Date.now() - seenAbsent < ABSENT_TRUST_MS
+        ? []
+        : await ops.findAll(app, botId);
     if (extra.length > 0) {
       const ids = [existing, ...extra].map((m) => m?.id);
       logger.warn({ bot_id: botId, machine_ids: ids }, 'fly: bot has more than one machine');
@@ -146,10 +157,12 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
       }
       throw error;
     }
-    if (machine.id) {
-      await ops.waitFor(app, machine.id, 'started', startWait, { justCreated: true });
-    }
-    return observeNow(botId, machine);
+    if (!machine.id) return observeNow(botId, machine);
+    const started = await ops.waitFor(app, machine.id, 'started', startWait, { justCreated: true });
+    // The wait answered `started`: no need to list again to learn it.
+    return started
+      ? observedInstance(botId, { ...machine, state: 'started' })
+      : observeNow(botId, machine);
   }
 
   async function update(desired: DesiredInstance): Promise<ObservedInstance> {
@@ -196,6 +209,7 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
 
     async observe(botId) {
       const machine = await find(botId);
+      if (!machine) absentSince.set(botId, Date.now());
       return machine ? observedInstance(botId, machine) : null;
     },
 
