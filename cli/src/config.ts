@@ -34,6 +34,14 @@ const cliEnvSchema = z.object({
   KMS_KEY_ID: z.preprocess(emptyAsUnset, z.string().optional()),
   KMS_ENDPOINT: z.preprocess(emptyAsUnset, z.url({ message: 'must be a URL' }).optional()),
   AWS_REGION: z.preprocess(emptyAsUnset, z.string().optional()),
+  HMMTRADE_CSRF_SECRET: z.preprocess(
+    emptyAsUnset,
+    z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  ),
+  HMMTRADE_SECURE_COOKIES: z.preprocess(
+    emptyAsUnset,
+    z.stringbool({ message: 'must be true or false' }).default(false),
+  ),
 });
 
 /** Settings of the `hmmtrade` command, from the environment and then its flags. */
@@ -46,6 +54,10 @@ export interface CliConfig {
   port: number;
   logLevel: z.infer<typeof logLevel>;
   operator: OperatorConfig;
+  /** Derives CSRF tokens; set it when several API replicas serve one site (random otherwise). */
+  csrfSecret: string | undefined;
+  /** Mark session cookies Secure (serve behind HTTPS). */
+  secureCookies: boolean;
   /** AWS KMS for broker credentials; unset key id means the local master key. */
   kms: { keyId: string | undefined; endpoint: string | undefined; region: string | undefined };
 }
@@ -113,6 +125,8 @@ export function loadCliConfig(flags: CliFlags = {}, env: Environment = process.e
       baseEnv: pickDefined(env, ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR']),
     },
     kms: { keyId: parsed.KMS_KEY_ID, endpoint: parsed.KMS_ENDPOINT, region: parsed.AWS_REGION },
+    csrfSecret: parsed.HMMTRADE_CSRF_SECRET,
+    secureCookies: parsed.HMMTRADE_SECURE_COOKIES,
   });
 }
 

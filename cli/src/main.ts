@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, describeError } from '@hmmtrade/platform';
 import { loadBotConfig, loadCliConfig, type CliFlags } from './config.ts';
+import { startApiProcess } from './commands/api.ts';
 import { runBot } from './commands/bot.ts';
 import { startOperatorProcess } from './commands/operator-only.ts';
 import { startFlySimProcess } from './commands/sim.ts';
@@ -54,6 +55,14 @@ function buildProgram(): Command {
     )
     .action(async (flags: CliFlags) => {
       await runUntilSignalled(() => startStack(loadCliConfig(flags), print));
+    });
+
+  withDatabaseOptions(program.command('api'))
+    .description('run the control plane API alone (migrates first)')
+    .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
+    .option('--port <port>', 'port to listen on, 0 for any free one (env PORT, default 8080)')
+    .action(async (flags: CliFlags) => {
+      await runUntilSignalled(() => startApiProcess(loadCliConfig(flags), print));
     });
 
   withDatabaseOptions(program.command('operator'))

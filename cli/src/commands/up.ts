@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { createApp } from '@hmmtrade/api';
 import { createInProcessChangeFeed } from '@hmmtrade/operator';
 import { createDb, migrateToLatest } from '@hmmtrade/db';
-import { createLogger, createMetricsRegistry, listen } from '@hmmtrade/platform';
+import { createLogger, createMetricsRegistry } from '@hmmtrade/platform';
 import type { CliConfig } from '../config.ts';
 import { VERSION } from '../version.ts';
-import { createBrokerKms } from './broker-kms.ts';
+import { serveApi } from './api.ts';
 import { loadMachineTokens, machineKeyPath } from './machine-key.ts';
 import { startOperator } from './operator.ts';
 
@@ -18,7 +16,7 @@ export interface RunningStack {
 
 /**
  * Everything on one machine: the database (embedded unless DATABASE_URL), migrations, the API
- * and the operator with the local runtime. Later parts (dashboard) join here. On failure, whatever started is stopped.
+ * and the operator (local runtime by default). On failure, whatever started is stopped.
  */
 export async function startStack(
   config: CliConfig,
@@ -32,25 +30,14 @@ export async function startStack(
     // One wake-up feed shared by the API (publishes bot writes) and the operator (listens).
     const botChanges = createInProcessChangeFeed();
     const machineTokens = await loadMachineTokens(machineKeyPath(config.dataDir), 'hmmtrade');
-    const app = createApp({
-      version: VERSION,
-      logger: logger.child({ component: 'api' }),
+    const server = await serveApi({
+      config,
+      database,
       registry,
-      db: database.db,
-      settings: {
-        csrfSecret: randomBytes(32).toString('base64url'),
-        secureCookies: false,
-        authAttemptsPerMinute: 20,
-      },
-      botChanges,
+      logger: logger.child({ component: 'api' }),
       machineTokens,
-      brokerKms: await createBrokerKms(config),
-      readiness: async () => {
-        await database.pool.query('SELECT 1');
-        return { ready: true };
-      },
+      botChanges,
     });
-    const server = await listen(app, { host: config.host, port: config.port });
     const operator = await startOperator({
       config,
       database,
