@@ -17,3 +17,5 @@ export type {
 } from './local/local-runtime.ts';
 export { createFlyRuntime } from './fly/index.ts';
 export type { FlyRuntime, FlyRuntimeOptions } from './fly/index.ts';
+export { createKubernetesRuntime } from './kubernetes/index.ts';
+export type { KubernetesRuntime, KubernetesRuntimeOptions } from './kubernetes/index.ts';

@@ -1,0 +1,214 @@
+import { CoreV1Api } from '@kubernetes/client-node';
+import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { StalledError, TransientError, WaitingError } from '../../reconcile/errors.ts';
+import type { BotRuntime, DesiredInstance, ObservedInstance, StopOptions } from '../runtime.ts';
+import {
+  desiredPodState,
+  instanceRecord,
+  recordedRestarts,
+  recordSecret,
+} from './instance-record.ts';
+import type { InstanceRecord } from './instance-record.ts';
+import { createKeyedLock } from './keyed-lock.ts';
+import { createKubeObjects } from './kube-objects.ts';
+import { botPod, graceSeconds } from './pod-spec.ts';
+import type { BrokerSecretRef } from './pod-spec.ts';
+import { groupByBot, observedInstance } from './pod-state.ts';
+import type { BotObjects } from './pod-state.ts';
+import {
+  CONFIG_HASH_ANNOTATION,
+  DESIRED_STATE_ANNOTATION,
+  RESTARTS_ANNOTATION,
+} from './resource-names.ts';
+import { managedBotId, objectName } from './resource-names.ts';
+import type { BotOwner } from './resource-names.ts';
+
+/** Options of `createKubernetesRuntime`. */
+export interface KubernetesRuntimeOptions {
+  /** Server and credentials (in a cluster: `loadFromCluster()`). */
+  kubeConfig: KubeConfig;
+  /** Where the bots' pods and Secrets live; an owner must live here too. */
+  namespace: string;
+  /** The TradingBot owning a bot's objects, so deleting it garbage-collects them. */
+  ownerFor?: (botId: string) => BotOwner | undefined;
+  /** The bot's `spec.broker.secretRef`: mounted as APCA_API_KEY_ID / APCA_API_SECRET_KEY. */
+  secretRefFor?: (botId: string) => BrokerSecretRef | undefined;
+  /** Writable directory of the bot (default `/var/lib/hmmtrade`). */
+  workDir?: string;
+  serviceAccountName?: string;
+  imagePullSecrets?: readonly string[];
+  /** Time past a pod's grace period for the kubelet to report it gone (default 15 s). */
+  stopSlackSeconds?: number;
+  /** Pause between reads while waiting for a pod to go (default 200 ms). */
+  pollIntervalMs?: number;
+}
+
+/** BotRuntime on Kubernetes: per bot one bare pod and one Secret, both named `bot-<id>`. */
+export interface KubernetesRuntime extends BotRuntime {
+  readonly backend: 'kubernetes';
+  readonly namespace: string;
+  /** The name of the bot's pod and Secret. */
+  objectName(botId: string): string;
+}
+
+/** How soon to look again at a pod that outlived its grace period (its node may be gone). */
+const TERMINATING_REQUEUE_MS = 5_000;
+
+export function createKubernetesRuntime(options: KubernetesRuntimeOptions): KubernetesRuntime {
+  const { namespace } = options;
+  const objects = createKubeObjects({
+    core: options.kubeConfig.makeApiClient(CoreV1Api),
+    namespace,
+    pollIntervalMs: options.pollIntervalMs ?? 200,
+  });
+  const slackMs = (options.stopSlackSeconds ?? 15) * 1000;
+  const lock = createKeyedLock();
+  const ownerFor = (botId: string) => options.ownerFor?.(botId);
+  const podFor = (record: InstanceRecord): V1Pod =>
+    botPod(record, {
+      owner: ownerFor(record.botId),
+      brokerSecret: options.secretRefFor?.(record.botId),
+      workDir: options.workDir ?? '/var/lib/hmmtrade',
+      serviceAccountName: options.serviceAccountName,
+      imagePullSecrets: options.imagePullSecrets,
+    });
+
+  async function read(botId: string): Promise<BotObjects> {
+    const name = objectName(botId);
+    const [pod, secret] = await Promise.all([objects.readPod(name), objects.readSecret(name)]);
+    for (const [kind, found] of [
+      ['pod', pod],
+      ['Secret', secret],
+    ] as const) {
+      if (found && managedBotId(found.metadata) !== botId) {
+        throw new StalledError(`kubernetes: ${kind} ${name} exists and is not bot ${botId}'s`);
+      }
+    }
+    return { botId, name, pod, secret };
+  }
+
+  async function observeNow(botId: string): Promise<ObservedInstance> {
+    const seen = observedInstance(await read(botId));
+    if (!seen) throw new TransientError(`kubernetes: bot ${botId} has no instance`);
+    return seen;
+  }
+
+  /**
+   * Deletes the pod (the kubelet sends the stop signal, and SIGKILL after the grace period) and
+   * waits for it to go. One that outlives grace plus slack is left `stopping`: WaitingError.
+   */
+  async function removePod(name: string, pod: V1Pod, gracePeriodSeconds?: number) {
+    const uid = pod.metadata?.uid;
+    await objects.deletePod(name, { gracePeriodSeconds, uid });
+    let waitMs = (gracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+    const deleting = pod.metadata?.deletionTimestamp;
+    // Already terminating: its grace period ends at deletionTimestamp (or sooner, shortened now).
+    if (deleting) waitMs = Math.min(waitMs, Math.max(0, new Date(deleting).getTime() - Date.now()));
+    if (!(await objects.waitPodGone(name, uid, waitMs + slackMs))) {
+      throw new WaitingError(
+        `kubernetes: pod ${name} is still terminating`,
+        TERMINATING_REQUEUE_MS,
+      );
+    }
+  }
+
+  async function create(desired: DesiredInstance): Promise<ObservedInstance> {
+    const { botId } = desired;
+    const { name, pod, secret: found } = await read(botId);
+    let secret = found;
+    if (!secret) {
+      const body = recordSecret(desired, 'running', 0, ownerFor(botId));
+      // Not created: another operator made it first, so go on from what it recorded.
+      secret = (await objects.createSecret(body)) ? body : (await read(botId)).secret;
+      if (!secret) throw new TransientError(`kubernetes: secret ${name} came and went`);
+    }
+    if (!pod && desiredPodState(secret) === 'running') {
+      await objects.createPod(podFor(instanceRecord(botId, secret)));
+    }
+    return observeNow(botId);
+  }
+
+  async function start(botId: string): Promise<ObservedInstance> {
+    const current = await read(botId);
+    const { name, pod, secret } = current;
+    const live = pod && !pod.metadata?.deletionTimestamp && !isTerminal(pod);
+    if (!secret) {
+      if (live) return observeNow(botId);
+      throw new TransientError(`kubernetes: start: bot ${botId} has no instance`);
+    }
+    if (live) {
+      if (desiredPodState(secret) !== 'running') {
+        await objects.annotateSecret(name, { [DESIRED_STATE_ANNOTATION]: 'running' });
+      }
+      return observeNow(botId);
+    }
+    let restarts = recordedRestarts(secret);
+    if (pod) {
+      // A pod that ended on its own: its exits count, and this start is one more restart.
+      if (isTerminal(pod)) restarts = (observedInstance(current)?.restarts ?? restarts) + 1;
+      await removePod(name, pod);
+    }
+    await objects.annotateSecret(name, {
+      [DESIRED_STATE_ANNOTATION]: 'running',
+      [RESTARTS_ANNOTATION]: restarts > 0 ? String(restarts) : null,
+    });
+    await objects.createPod(podFor(instanceRecord(botId, secret)));
+    return observeNow(botId);
+  }
+
+  async function stop(botId: string, stopOptions: StopOptions): Promise<void> {
+    // Kubernetes sends the image's stop signal (SIGTERM); the supervisor treats SIGINT alike.
+    const { name, pod, secret } = await read(botId);
+    if (secret && desiredPodState(secret) !== 'stopped') {
+      await objects.annotateSecret(name, { [DESIRED_STATE_ANNOTATION]: 'stopped' });
+    }
+    if (pod) await removePod(name, pod, graceSeconds(stopOptions.timeoutSeconds));
+  }
+
+  async function update(desired: DesiredInstance): Promise<ObservedInstance> {
+    const { botId } = desired;
+    const current = await read(botId);
+    const { name, pod, secret } = current;
+    const seen = observedInstance(current);
+    if (!seen) return create(desired);
+    const recordedHash = secret?.metadata?.annotations?.[CONFIG_HASH_ANNOTATION];
+    if (seen.configHash === desired.configHash && recordedHash === desired.configHash) return seen;
+    // A stopped bot gets the new record only; a running one a new pod from it.
+    const state = desiredPodState(secret);
+    if (pod) await removePod(name, pod);
+    const body = recordSecret(desired, state, recordedRestarts(secret), ownerFor(botId));
+    if (secret) await objects.replaceSecret(body, secret.metadata?.resourceVersion);
+    else await objects.createSecret(body);
+    if (state === 'running') await objects.createPod(podFor(desired));
+    return observeNow(botId);
+  }
+
+  async function destroy(botId: string): Promise<void> {
+    const { name, pod, secret } = await read(botId);
+    // The Secret goes last: while it exists the bot is still an instance, so destroy is retried.
+    if (pod) await removePod(name, pod);
+    if (secret) await objects.deleteSecret(name);
+  }
+
+  return {
+    backend: 'kubernetes',
+    namespace,
+    objectName,
+    observe: async (botId) => observedInstance(await read(botId)),
+    async list() {
+      const { pods, secrets } = await objects.listManaged();
+      return groupByBot(pods, secrets)
+        .map(observedInstance)
+        .filter((seen): seen is ObservedInstance => seen !== null);
+    },
+    create: (desired) => lock.run(desired.botId, () => create(desired)),
+    start: (botId) => lock.run(botId, () => start(botId)),
+    stop: (botId, stopOptions) => lock.run(botId, () => stop(botId, stopOptions)),
+    update: (desired) => lock.run(desired.botId, () => update(desired)),
+    destroy: (botId) => lock.run(botId, () => destroy(botId)),
+  };
+}
+
+function isTerminal(pod: V1Pod): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
