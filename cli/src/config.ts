@@ -130,28 +130,6 @@ export function loadCliConfig(flags: CliFlags = {}, env: Environment = process.e
   });
 }
 
-const botEnvSchema = z.object({
-  BOT_ID: z.string({ message: 'is required (the bot id the operator assigns)' }).min(1),
-  HMMTRADE_API_URL: z.url({ message: 'must be an http(s) URL' }),
-  HEARTBEAT_SECONDS: z.preprocess(emptyAsUnset, z.coerce.number().min(1).default(30)),
-});
-
-/** Settings of `hmmtrade bot`, from the environment its runtime gives it. */
-export interface BotConfig {
-  botId: string;
-  apiUrl: string;
-  heartbeatSeconds: number;
-}
-
-export function loadBotConfig(env: Environment = process.env): BotConfig {
-  const parsed = parseEnv(botEnvSchema, env);
-  return Object.freeze({
-    botId: parsed.BOT_ID,
-    apiUrl: parsed.HMMTRADE_API_URL,
-    heartbeatSeconds: parsed.HEARTBEAT_SECONDS,
-  });
-}
-
 function pickDefined(env: Environment, names: string[]): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const name of names) {

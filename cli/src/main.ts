@@ -1,8 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, describeError } from '@hmmtrade/platform';
-import { loadBotConfig, loadCliConfig, type CliFlags } from './config.ts';
+import { loadSupervisorConfig, runSupervisor, traderMain } from '@hmmtrade/bot-image';
+import { loadCliConfig, type CliFlags } from './config.ts';
 import { startApiProcess } from './commands/api.ts';
-import { runBot } from './commands/bot.ts';
 import { startOperatorProcess } from './commands/operator-only.ts';
 import { startFlySimProcess } from './commands/sim.ts';
 import { runMigrate } from './commands/migrate.ts';
@@ -16,10 +16,12 @@ const print = (line: string) => void process.stdout.write(`${line}\n`);
 
 /** Runs the `hmmtrade` command line and resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  // Subcommands whose work has its own exit status (the bot, the trader) report it here.
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram((code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT.ok;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     process.stderr.write(`hmmtrade: ${describeError(error)}\n`);
@@ -27,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function buildProgram(): Command {
+function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('hmmtrade')
     .description('HMM Trade: regime-detection trading bots, their control plane and reconciler')
     .version(VERSION)
@@ -89,9 +91,32 @@ function buildProgram(): Command {
 
   program
     .command('bot')
-    .description('run one bot (the bot image entrypoint; reads BOT_ID and HMMTRADE_API_URL)')
+    .description(
+      'run one bot: the supervisor (the bot image entrypoint; reads BOT_ID, HMMTRADE_API_URL, HMMTRADE_MACHINE_TOKEN)',
+    )
     .action(async () => {
-      await runBot(loadBotConfig(), print);
+      setExitCode(await runSupervisor(loadSupervisorConfig()));
+    });
+
+  program
+    .command('trader')
+    .description('the reference HMM regime trader: run | backtest (see hmmtrade trader help)')
+    .helpOption(false)
+    .allowUnknownOption()
+    .argument('[args...]')
+    .action(async (args: string[]) => {
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      const code = await traderMain(args, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        signal: controller.signal,
+      });
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      setExitCode(code);
     });
 
   withDatabaseOptions(program.command('migrate'))

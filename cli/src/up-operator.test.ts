@@ -53,7 +53,8 @@ describe('hmmtrade up runs the operator with the local runtime', () => {
         await eventually(
           () => {
             const logs = readFileSync(findLog(logFile, botId), 'utf8');
-            expect(logs).toContain(`bot ${botId}: started`);
+            expect(logs).toContain(`supervisor: starting bot ${botId}`);
+            expect(logs).toMatch(/supervisor: trader started/);
           },
           { timeoutMs: 10_000, intervalMs: 200 },
         );
@@ -64,7 +65,7 @@ describe('hmmtrade up runs the operator with the local runtime', () => {
           intervalMs: 200,
         });
         expect(readFileSync(findLog(logFile, botId), 'utf8')).toContain(
-          `bot ${botId}: SIGTERM received, stopped`,
+          'supervisor: SIGTERM received, forwarded to the trader',
         );
 
         await client.query('UPDATE bots SET deleted_at = now() WHERE id = $1', [botId]);
@@ -85,22 +86,21 @@ describe('hmmtrade up runs the operator with the local runtime', () => {
   });
 });
 
-describe('hmmtrade bot', () => {
-  it('needs its bot id', async () => {
+describe('hmmtrade bot and trader', () => {
+  it('bot needs its bot id and machine token, and names them', async () => {
     const result = await runCli(['bot'], { HMMTRADE_API_URL: 'http://127.0.0.1:1' });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^hmmtrade: invalid configuration: BOT_ID: /);
+    expect(result.stderr).toMatch(/^hmmtrade: invalid configuration: .*BOT_ID/);
+    expect(result.stderr).toMatch(/HMMTRADE_MACHINE_TOKEN/);
   });
 
-  it('beats and stops cleanly on SIGTERM', async () => {
-    const bot = startCli(['bot'], {
-      BOT_ID: 'b-1',
-      HMMTRADE_API_URL: 'http://127.0.0.1:1',
-      HEARTBEAT_SECONDS: '1',
-    });
-    await bot.waitFor(/bot b-1: heartbeat/);
-    expect(await bot.stop('SIGTERM')).toBe(0);
-    expect(bot.stdout()).toMatch(/bot b-1: SIGTERM received, stopped\n$/);
+  it('trader prints its usage and refuses an unknown command', async () => {
+    const help = await runCli(['trader', 'help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: hmmtrade trader <command>/);
+    const unknown = await runCli(['trader', 'fly-to-the-moon']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'fly-to-the-moon'/);
   });
 });
 

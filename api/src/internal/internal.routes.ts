@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { formatIssues, validateTradingBotSpec } from '@hmmtrade/crds';
 import type { Bot } from '@hmmtrade/db';
 import { requireMachine } from '../http/auth-context.ts';
 import { HttpError } from '../http/http-error.ts';
@@ -44,7 +45,17 @@ export function createInternalRouter(deps: {
 
   routes.add(router, botProfileContract, async ({ params, req }) => {
     const bot = await callerBot(req, params.id, 'profile:read');
-    const connectionId = bot.spec.broker.connectionId;
+    // Rows written outside the API (raw SQL, the CRD mirror) may lack defaults: apply them.
+    const validation = validateTradingBotSpec(bot.spec);
+    if (!validation.ok) {
+      throw new HttpError(
+        409,
+        'conflict',
+        `the bot spec is invalid: ${formatIssues(validation.issues)}`,
+      );
+    }
+    const { spec } = validation;
+    const connectionId = spec.broker.connectionId;
     const connection = connectionId
       ? await repository.findConnection(bot.owner_id, connectionId)
       : undefined;
@@ -55,9 +66,9 @@ export function createInternalRouter(deps: {
         name: bot.name,
         generation: bot.generation,
         profile_json: {
-          mode: bot.spec.mode,
-          broker: { kind: bot.spec.broker.kind },
-          profile: bot.spec.profile,
+          mode: spec.mode,
+          broker: { kind: spec.broker.kind },
+          profile: spec.profile,
         },
         connection: connection
           ? {
