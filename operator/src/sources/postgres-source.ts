@@ -54,7 +54,11 @@ export function createPostgresSource(deps: {
   // Relist reads only ids and versions; rows are fetched (in pages) only when new or changed,
   // so a no-op resync parses no JSON.
   const relist = async () => {
-    const versions = await deps.db.selectFrom('bots').select(['id', 'resource_version']).execute();
+    const versions = await deps.db
+      .selectFrom('bots')
+      .select(['id', 'resource_version'])
+      .where('source', '=', 'api')
+      .execute();
     const seen = new Set<string>();
     const stale: string[] = [];
     for (const { id, resource_version } of versions) {
