@@ -1,3 +1,3 @@
-export * from './trader/hmm/index.ts';
+export * from './trader/index.ts';
 export { loadSupervisorConfig, runSupervisor, formatTraderEvent } from './supervisor/index.ts';
 export { traderMain, type TraderIo } from './trader/trader-cli.ts';

@@ -45,6 +45,7 @@ export function createPostgresSource(deps: {
       .selectFrom('bots')
       .selectAll()
       .where('id', '=', botId)
+      .where('source', '=', 'api')
       .executeTakeFirst();
     if (row) cache.set(botId, load(row));
     else cache.delete(botId);
