@@ -11,7 +11,7 @@ const cliEnvSchema = z.object({
   LOG_LEVEL: z.preprocess(emptyAsUnset, logLevel.default('info')),
   OPERATOR_RUNTIME: z.preprocess(
     emptyAsUnset,
-    z.enum(['local', 'fake', 'fly', 'fly-sim']).default('local'),
+    z.enum(['local', 'fake', 'fly', 'fly-sim', 'kubernetes']).default('local'),
   ),
   FLY_API_URL: z.preprocess(
     emptyAsUnset,
@@ -21,6 +21,8 @@ const cliEnvSchema = z.object({
   FLY_APP: z.preprocess(emptyAsUnset, z.string().default('hmmtrade-bots')),
   FLY_ORG: z.preprocess(emptyAsUnset, z.string().optional()),
   FLY_REGION: z.preprocess(emptyAsUnset, z.string().optional()),
+  WATCH_NAMESPACE: z.preprocess(emptyAsUnset, z.string().optional()),
+  POD_NAMESPACE: z.preprocess(emptyAsUnset, z.string().optional()),
   OPERATOR_CONCURRENCY: z.preprocess(
     emptyAsUnset,
     z.coerce.number().int().min(1).max(256).default(8),
@@ -64,7 +66,9 @@ export interface CliConfig {
 
 /** How the operator runs (in `hmmtrade up` and `hmmtrade operator`). */
 export interface OperatorConfig {
-  runtime: 'local' | 'fake' | 'fly' | 'fly-sim';
+  runtime: 'local' | 'fake' | 'fly' | 'fly-sim' | 'kubernetes';
+  /** Namespace of TradingBots, their pods and the Lease (`kubernetes`). */
+  namespace: string;
   /** The Fly Machines API (for `fly`; `fly-sim` starts its own). */
   fly: {
     apiUrl: string;
@@ -111,6 +115,7 @@ export function loadCliConfig(flags: CliFlags = {}, env: Environment = process.e
     logLevel: parsed.LOG_LEVEL,
     operator: {
       runtime: parsed.OPERATOR_RUNTIME,
+      namespace: parsed.WATCH_NAMESPACE ?? parsed.POD_NAMESPACE ?? 'default',
       fly: {
         apiUrl: parsed.FLY_API_URL,
         token: parsed.FLY_API_TOKEN,

@@ -1,5 +1,13 @@
-import { createDb, migrateToLatest } from '@hmmtrade/db';
-import { createLogger, createMetricsRegistry, listen } from '@hmmtrade/platform';
+import { KubeConfig } from '@kubernetes/client-node';
+import { createDb, migrateToLatest, type DbHandle } from '@hmmtrade/db';
+import { assembleKubernetesOperator } from '@hmmtrade/operator';
+import {
+  createLogger,
+  createMetricsRegistry,
+  listen,
+  type Logger,
+  type Registry,
+} from '@hmmtrade/platform';
 import { createHealthRouter } from '@hmmtrade/platform';
 import express from 'express';
 import type { CliConfig } from '../config.ts';
@@ -30,14 +38,19 @@ export async function startOperatorProcess(config: CliConfig, print: (line: stri
     );
     const server = await listen(app, { host: config.host, port: config.port });
     const machineTokens = await loadMachineTokens(machineKeyPath(config.dataDir), 'hmmtrade');
-    const operator = await startOperator({
-      config,
-      database,
-      registry,
-      logger,
-      mintMachineToken: (botId) => machineTokens.mint(botId),
-      apiUrl: config.operator.apiUrl ?? 'http://127.0.0.1:8080',
-    });
+    const operator =
+      config.operator.runtime === 'kubernetes'
+        ? await startKubernetesOperator(config, database, registry, logger, (botId) =>
+            machineTokens.mint(botId),
+          )
+        : await startOperator({
+            config,
+            database,
+            registry,
+            logger,
+            mintMachineToken: (botId) => machineTokens.mint(botId),
+            apiUrl: config.operator.apiUrl ?? 'http://127.0.0.1:8080',
+          });
     print(
       `operator ${VERSION} started (${config.operator.runtime} runtime); metrics at ${server.url}/metrics`,
     );
@@ -52,4 +65,34 @@ export async function startOperatorProcess(config: CliConfig, print: (line: stri
     await database.close();
     throw error;
   }
+}
+
+/**
+ * In a cluster: TradingBots from the apiserver (kubeconfig from KUBECONFIG or the pod's service
+ * account), a Lease, and one Pod per bot; bots are mirrored into the database for the dashboard.
+ */
+async function startKubernetesOperator(
+  config: CliConfig,
+  database: DbHandle,
+  registry: Registry,
+  logger: Logger,
+  mintMachineToken: (botId: string) => Promise<string>,
+) {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  const operator = assembleKubernetesOperator({
+    kubeConfig,
+    db: database.db,
+    logger,
+    registry,
+    settings: {
+      namespace: config.operator.namespace,
+      apiUrl: config.operator.apiUrl ?? 'http://127.0.0.1:8080',
+      concurrency: config.operator.concurrency,
+      resyncPeriodMs: config.operator.resyncSeconds * 1000,
+      mintMachineToken,
+    },
+  });
+  await operator.start();
+  return operator;
 }

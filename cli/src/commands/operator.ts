@@ -105,6 +105,10 @@ async function createRuntime(config: CliConfig, logger: Logger): Promise<Operato
       });
       return { runtime, backend: 'fly', stop: () => sim.stop() };
     }
+    case 'kubernetes':
+      throw new ConfigError(
+        'invalid configuration: OPERATOR_RUNTIME: kubernetes runs only as `hmmtrade operator` in a cluster',
+      );
     case 'fly':
       if (!operator.fly.token) {
         throw new ConfigError('invalid configuration: FLY_API_TOKEN: required with --runtime fly');
