@@ -16,3 +16,12 @@ export function benchArgs(defaults: { bots?: number } = {}) {
   );
   return { bots: parsed.BOTS, faults: parsed.FAULTS };
 }
+
+/** What a load-test server process is told by the benchmark that starts it. */
+export function benchServerArgs() {
+  const parsed = parseEnv(
+    z.object({ BENCH_DATABASE_URL: z.string(), BENCH_BOT_ID: z.string().default('') }),
+    process.env,
+  );
+  return { databaseUrl: parsed.BENCH_DATABASE_URL, botId: parsed.BENCH_BOT_ID };
+}

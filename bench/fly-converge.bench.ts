@@ -73,8 +73,12 @@ while ((await running()) < BOTS) await new Promise((resolve) => setTimeout(resol
 const seconds = (performance.now() - t0) / 1000;
 const createPath = [...calls.values()].reduce((a, b) => a + b, 0);
 const createThrottled = throttled;
-const createRoutes = [...calls.entries()].map(([route, n]) => `${route} ${(n / BOTS).toFixed(2)}`).join(', ');
+const createRoutes = [...calls.entries()]
+  .map(([route, n]) => `${route} ${(n / BOTS).toFixed(2)}`)
+  .join(', ');
 
+// Steady state: faults off, one full resync of the converged fleet.
+sim.clearFaults();
 calls.clear();
 throttled = 0;
 await operator.resync();

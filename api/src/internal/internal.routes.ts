@@ -39,14 +39,28 @@ export function createInternalRouter(deps: {
     return bot;
   };
 
+  const specs = new Map<
+    string,
+    { generation: number; validation: ReturnType<typeof validateTradingBotSpec> }
+  >();
+  const validatedSpec = (bot: Bot) => {
+    const known = specs.get(bot.id);
+    if (known?.generation === bot.generation) return known.validation;
+    const validation = validateTradingBotSpec(bot.spec);
+    if (specs.size >= 10_000) specs.delete(specs.keys().next().value!);
+    specs.set(bot.id, { generation: bot.generation, validation });
+    return validation;
+  };
+
   routes.add(router, jwksContract, () =>
     Promise.resolve({ status: 200, body: deps.tokens.jwks() }),
   );
 
   routes.add(router, botProfileContract, async ({ params, req }) => {
     const bot = await callerBot(req, params.id, 'profile:read');
-    // Rows written outside the API (raw SQL, the CRD mirror) may lack defaults: apply them.
-    const validation = validateTradingBotSpec(bot.spec);
+    // Rows written outside the API (raw SQL, the CRD mirror) may lack defaults: apply them,
+    // once per spec generation (bots read their profile often; specs change rarely).
+    const validation = validatedSpec(bot);
     if (!validation.ok) {
       throw new HttpError(
         409,

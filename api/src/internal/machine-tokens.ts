@@ -14,6 +14,7 @@ export type MachineScope = (typeof MACHINE_SCOPES)[number];
 
 export const MACHINE_AUDIENCE = 'hmmtrade-internal';
 const ALGORITHM = 'ES256';
+const VERIFIED_CACHE_SIZE = 10_000;
 
 /** Mints and verifies the bots' machine JWTs (ES256, `kid` for rotation, JWKS published). */
 export interface MachineTokens {
@@ -45,6 +46,20 @@ export async function createMachineTokens(options: {
   }));
   const keySet = createLocalJWKSet({ keys: publicJwks });
   const ttl = options.ttlSeconds ?? 24 * 3600;
+  // Verifying ES256 costs more than the rest of a profile request; a bot sends the same token
+  // for hours, so verified tokens are remembered until they expire (bounded, oldest evicted).
+  const verified = new Map<
+    string,
+    { botId: string; scopes: readonly string[]; expiresAt: number }
+  >();
+  const remember = (
+    token: string,
+    value: { botId: string; scopes: readonly string[] },
+    exp: number,
+  ) => {
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, { ...value, expiresAt: exp * 1000 });
+  };
   return {
     mint: (botId, scopes = MACHINE_SCOPES) =>
       new SignJWT({ scope: scopes.join(' ') })
@@ -56,6 +71,12 @@ export async function createMachineTokens(options: {
         .setExpirationTime(`${ttl}s`)
         .sign(privateKey),
     async verify(token) {
+      const known = verified.get(token);
+      if (known) {
+        if (known.expiresAt > Date.now()) return { botId: known.botId, scopes: known.scopes };
+        verified.delete(token);
+        return undefined;
+      }
       try {
         const { payload } = await jwtVerify(token, keySet, {
           audience: MACHINE_AUDIENCE,
@@ -64,7 +85,9 @@ export async function createMachineTokens(options: {
         });
         if (!payload.sub) return undefined;
         const scope = typeof payload.scope === 'string' ? payload.scope : '';
-        return { botId: payload.sub, scopes: scope.split(' ').filter(Boolean) };
+        const result = { botId: payload.sub, scopes: scope.split(' ').filter(Boolean) };
+        if (payload.exp) remember(token, result, payload.exp);
+        return result;
       } catch {
         return undefined;
       }
