@@ -5,14 +5,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase } from '@hmmtrade/db/testing';
 import { botSpec, seedBots } from '@hmmtrade/operator/testing';
+import { childEnv } from './config.ts';
 
 const testDb = await createTestDatabase('postgres');
 const [botId] = await seedBots(testDb.handle.db, 100, () => botSpec());
-const env = {
-  ...process.env,
-  BENCH_DATABASE_URL: testDb.handle.connectionString,
-  BENCH_BOT_ID: botId!,
-};
+const env = childEnv({ BENCH_DATABASE_URL: testDb.handle.connectionString, BENCH_BOT_ID: botId! });
 
 const api = await startServer('servers/api-server.ts', env);
 const baseline = await startServer('servers/baseline-server.ts', env);
@@ -85,7 +82,7 @@ function startServer(
   });
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /^listening (.*)$/m.exec(out);
       if (match?.[1]) resolve({ child, words: match[1].split(' ') });

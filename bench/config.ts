@@ -25,3 +25,8 @@ export function benchServerArgs() {
   );
   return { databaseUrl: parsed.BENCH_DATABASE_URL, botId: parsed.BENCH_BOT_ID };
 }
+
+/** This process's environment plus `extra`, for server processes a benchmark starts. */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}
