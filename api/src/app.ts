@@ -20,6 +20,7 @@ import type { MachineTokens } from './internal/machine-tokens.ts';
 import { createLogsRepository } from './logs/logs.repository.ts';
 import { createLogsRouter } from './logs/logs.routes.ts';
 import { createErrorHandler, notFoundHandler } from './http/error-middleware.ts';
+import { createRequestLog } from './http/request-log.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
 import { createRouteRegistry } from './http/route-registry.ts';
 
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(createRequestLog(deps.logger));
   app.use(express.json({ limit: '1mb', reviver: rejectUnstorableStrings }));
   app.use(
     createHealthRouter({

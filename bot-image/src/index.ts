@@ -1,3 +1,4 @@
 export * from './trader/index.ts';
 export { loadSupervisorConfig, runSupervisor, formatTraderEvent } from './supervisor/index.ts';
 export { traderMain, type TraderIo } from './trader/trader-cli.ts';
+export { botMain, traderEntry } from './entrypoints.ts';

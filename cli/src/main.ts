@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, describeError } from '@hmmtrade/platform';
-import { loadSupervisorConfig, runSupervisor, traderMain } from '@hmmtrade/bot-image';
+import { botMain, traderEntry } from '@hmmtrade/bot-image';
 import { loadCliConfig, type CliFlags } from './config.ts';
 import { startApiProcess } from './commands/api.ts';
 import { startOperatorProcess } from './commands/operator-only.ts';
@@ -95,7 +95,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       'run one bot: the supervisor (the bot image entrypoint; reads BOT_ID, HMMTRADE_API_URL, HMMTRADE_MACHINE_TOKEN)',
     )
     .action(async () => {
-      setExitCode(await runSupervisor(loadSupervisorConfig()));
+      setExitCode(await botMain());
     });
 
   program
@@ -105,18 +105,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .allowUnknownOption()
     .argument('[args...]')
     .action(async (args: string[]) => {
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-      const code = await traderMain(args, {
-        stdout: process.stdout,
-        stderr: process.stderr,
-        signal: controller.signal,
-      });
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      setExitCode(code);
+      setExitCode(await traderEntry(args));
     });
 
   withDatabaseOptions(program.command('migrate'))

@@ -79,7 +79,11 @@ describe('operator crash test', () => {
     for (let kill = 0; kill < KILLS; kill++) {
       const before = await writes();
       const operator = startOperator();
-      await sleep(300 + Math.floor(random() * 1200));
+      // Kill at a random point of its work: most kills after it started reconciling (timed from
+      // its start-up line, so a slow start on a loaded machine does not turn kills into no-ops),
+      // some while it is still starting.
+      if (random() < 0.8) await operator.waitFor(/operator .* started/).catch(() => undefined);
+      await sleep(Math.floor(random() * 1000));
       await operator.stop('SIGKILL');
       const processes = await processesByBot();
       for (const count of processes.values()) maxPerBot = Math.max(maxPerBot, count);

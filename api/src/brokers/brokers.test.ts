@@ -170,6 +170,19 @@ describe('broker connections under KMS envelope encryption (real AWS SDK against
     ).toEqual(before);
   });
 
+  it('never logs a secret: passwords, API tokens, machine JWTs, broker keys', async () => {
+    const token = (await user.request('POST', '/api/v1/accounts/tokens', { name: 'scan' })).body
+      .token as string;
+    await user.bearer(token).request('GET', '/api/v1/bots');
+    const logs = api.logLines.join('');
+    expect(logs).toMatch(/"msg":"request"/);
+    expect(logs).toMatch(/"route":"\/api\/v1\/internal\/broker_token"/);
+    for (const secret of ['correct horse battery staple', SECRET, KEY_ID, token, 'sEcReT']) {
+      expect(logs).not.toContain(secret);
+    }
+    expect(logs).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+  });
+
   it('gives a sim bot a token without any connection', async () => {
     const bot = await user.request('POST', '/api/v1/bots', {
       name: 'sim-bot',

@@ -26,6 +26,8 @@ export interface TestApi {
   url: string;
   testDb: TestDatabase;
   published: string[];
+  /** Everything the API logged, as JSON lines (for the secret scan). */
+  logLines: string[];
   machineTokens: MachineTokens;
   dispose(): Promise<void>;
 }
@@ -36,6 +38,7 @@ export async function startTestApi(
 ): Promise<TestApi> {
   const testDb = await createTestDatabase(kind);
   const published: string[] = [];
+  const logLines: string[] = [];
   const keyDir = mkdtempSync(join(tmpdir(), 'hmmtrade-kms-'));
   await addLocalMasterKey(keyDir);
   const brokerKms = {
@@ -50,8 +53,13 @@ export async function startTestApi(
     version: 'test',
     logger: createLogger({
       component: 'api',
-      level: 'silent',
-      destination: new Writable({ write: (_c, _e, cb) => cb() }),
+      level: 'debug',
+      destination: new Writable({
+        write: (chunk: Buffer, _e, cb) => {
+          logLines.push(chunk.toString('utf8'));
+          cb();
+        },
+      }),
     }),
     registry: createMetricsRegistry({ defaultMetrics: false }),
     readiness: () => Promise.resolve({ ready: true }),
@@ -72,6 +80,7 @@ export async function startTestApi(
     url: server.url,
     testDb,
     published,
+    logLines,
     machineTokens,
     dispose: async () => {
       await server.close();

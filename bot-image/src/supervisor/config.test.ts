@@ -26,8 +26,7 @@ describe('loadSupervisorConfig', () => {
     });
     expect(config.traderCommand).toEqual([
       process.execPath,
-      expect.stringMatching(/\/cli\/bin\/hmmtrade\.js$/),
-      'trader',
+      expect.stringMatching(/\/bot-image\/bin\/hmmtrade-trader\.js$/),
       'run',
       '--config',
       join(workDir, 'config', 'instances', 'bot-1.yaml'),

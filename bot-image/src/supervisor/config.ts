@@ -90,10 +90,13 @@ export interface SupervisorConfig {
   traderBaseEnv: Readonly<Record<string, string>>;
 }
 
-/** The reference trader: `hmmtrade trader run --config <instance yaml>` on this Node. */
+/**
+ * The reference trader (`hmmtrade trader run --config <instance yaml>`) through the bot image's
+ * own entry, so it runs the same in the repository and in the image, which has no CLI.
+ */
 export function defaultTraderCommand(instanceFile: string): string[] {
-  const cliBin = fileURLToPath(new URL('../../../cli/bin/hmmtrade.js', import.meta.url));
-  return [process.execPath, cliBin, 'trader', 'run', '--config', instanceFile];
+  const traderBin = fileURLToPath(new URL('../../bin/hmmtrade-trader.js', import.meta.url));
+  return [process.execPath, traderBin, 'run', '--config', instanceFile];
 }
 
 /** Where the supervisor writes the bot's profile (relative paths resolve against `workDir`). */
