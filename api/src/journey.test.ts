@@ -33,7 +33,7 @@ async function readEvents(
   return events;
 }
 
-describe('journey: signup → bot → machine JWT → profile → logs in → logs streamed back', () => {
+describe('journey: signup → broker → bot → machine JWT → profile + broker token → logs in → streamed back', () => {
   let api: TestApi;
   beforeAll(async () => {
     api = await startTestApi('postgres');
