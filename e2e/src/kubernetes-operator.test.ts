@@ -34,9 +34,10 @@ spec:
     resources: { cpus: 0.5, memoryMB: 512 }
 `;
 
-// The self-hosted path on a real kube-apiserver: kubectl apply → the operator makes the Pod
-// (this test plays the kubelet) → status and printer columns → suspend → delete with the
-// finalizer → nothing left, in the cluster and in the Postgres mirror.
+// The self-hosted path on a real kube-apiserver: `helm install` the chart (CRD, RBAC …), run the
+// operator with the chart's ServiceAccount token (so its RBAC is proven enough), then kubectl
+// apply → the operator makes the Pod (this test plays the kubelet) → status and printer columns
+// → suspend → delete with the finalizer → nothing left, in the cluster and in the Postgres mirror.
 describe('operator on Kubernetes', () => {
   let env: KubeTestEnv;
   let testDb: TestDatabase;
