@@ -1,0 +1,144 @@
+// 1,000 TradingBots on a real kube-apiserver (envtest) with `hmmtrade operator --runtime
+// kubernetes` as its own process: time from each TradingBot appearing to its Pod appearing
+// (both seen through watches here), the operator's RSS, and the apiserver writes an operator
+// restart causes once everything has converged (goal: none).
+// Run: BOTS=1000 npm run bench:k8s (needs Postgres and the envtest binaries).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Watch } from '@kubernetes/client-node';
+import { createTestDatabase } from '@hmmtrade/db/testing';
+import { startKubeletSim, startKubeTestEnv } from '@hmmtrade/operator/testing';
+import { benchArgs, childEnv } from './config.ts';
+
+const { bots: BOTS } = benchArgs({ bots: 1_000 });
+const CRD = fileURLToPath(
+  new URL('../crds/generated/tradingbots.hmmtrade.io.yaml', import.meta.url),
+);
+const BIN = fileURLToPath(new URL('../cli/bin/hmmtrade.js', import.meta.url));
+
+const env = await startKubeTestEnv();
+const testDb = await createTestDatabase('postgres');
+const dataDir = mkdtempSync(join(tmpdir(), 'k8s-bench-'));
+await env.envtest.kubectl(['apply', '-f', CRD]);
+await env.envtest.kubectl([
+  'wait',
+  '--for',
+  'condition=established',
+  'crd/tradingbots.hmmtrade.io',
+]);
+const namespace = await env.namespace();
+const kubelet = startKubeletSim({ core: env.core, namespace, intervalMs: 200 });
+
+const botSeen = new Map<string, number>();
+const podSeen = new Map<string, number>();
+const watch = new Watch(env.kubeConfig);
+const watches = await Promise.all([
+  watch.watch(
+    `/apis/hmmtrade.io/v1alpha1/namespaces/${namespace}/tradingbots`,
+    {},
+    (type, obj: { metadata: { uid: string } }) => {
+      if (type === 'ADDED' && !botSeen.has(obj.metadata.uid))
+        botSeen.set(obj.metadata.uid, performance.now());
+    },
+    () => undefined,
+  ),
+  watch.watch(
+    `/api/v1/namespaces/${namespace}/pods`,
+    {},
+    (type, obj: { metadata: { labels?: Record<string, string> } }) => {
+      const bot = obj.metadata.labels?.['hmmtrade.io/bot-id'];
+      if (type === 'ADDED' && bot && !podSeen.has(bot)) podSeen.set(bot, performance.now());
+    },
+    () => undefined,
+  ),
+]);
+
+const startOperator = () =>
+  spawn(process.execPath, [BIN, 'operator', '--runtime', 'kubernetes', '--port', '0'], {
+    env: childEnv({
+      KUBECONFIG: env.envtest.kubeconfigPath,
+      WATCH_NAMESPACE: namespace,
+      DATABASE_URL: testDb.handle.connectionString,
+      HMMTRADE_DATA_DIR: dataDir,
+      LOG_LEVEL: 'error',
+      OPERATOR_CONCURRENCY: '16',
+    }),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+const rss = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+let operator = startOperator();
+await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+const manifests = Array.from(
+  { length: BOTS },
+  (_, i) => `apiVersion: hmmtrade.io/v1alpha1
+kind: TradingBot
+metadata: { name: bot-${i}, namespace: ${namespace} }
+spec:
+  broker: { kind: sim }
+  profile: { symbols: [BTC/USD], assetClass: crypto, timeframe: 1Min }
+  runtime: { backend: kubernetes }
+`,
+).join('---\n');
+const applied = performance.now();
+await env.envtest.kubectl(['apply', '-f', '-'], { input: manifests });
+const applySeconds = (performance.now() - applied) / 1000;
+let peakRss = 0;
+while (podSeen.size < BOTS) {
+  peakRss = Math.max(peakRss, rss(operator.pid!));
+  await new Promise((resolve) => setTimeout(resolve, 250));
+}
+const latencies = [...botSeen]
+  .flatMap(([uid, seen]) => (podSeen.has(uid) ? [podSeen.get(uid)! - seen] : []))
+  .sort((a, b) => a - b);
+const pct = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!;
+await new Promise((resolve) => setTimeout(resolve, 5_000)); // let status writes settle
+peakRss = Math.max(peakRss, rss(operator.pid!));
+
+const writes = async () => {
+  const res = await fetch(`${env.envtest.server}/metrics`, {
+    headers: { authorization: `Bearer ${env.envtest.token}` },
+  }).catch(() => undefined);
+  const text = res ? await res.text() : '';
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (
+      line.startsWith('apiserver_request_total{') &&
+      /verb="(POST|PUT|PATCH|DELETE|APPLY)"/.test(line) &&
+      /resource="(tradingbots|pods|secrets)"/.test(line)
+    )
+      sum += Number(line.split(' ').at(-1));
+  }
+  return sum;
+};
+operator.kill('SIGTERM');
+await new Promise((resolve) => operator.once('exit', resolve));
+const before = await writes();
+operator = startOperator();
+await new Promise((resolve) => setTimeout(resolve, 20_000)); // relist, resync and reconcile every bot
+const restartWrites = (await writes()) - before;
+const restartRss = rss(operator.pid!);
+operator.kill('SIGTERM');
+await new Promise((resolve) => operator.once('exit', resolve));
+
+console.log(`${BOTS} TradingBots applied in ${applySeconds.toFixed(1)} s (one kubectl apply)`);
+console.log(
+  `apply → Pod created: p50 ${pct(0.5).toFixed(0)} ms, p99 ${pct(0.99).toFixed(0)} ms (goal p99 ≤ 250 ms)`,
+);
+console.log(
+  `operator RSS: peak ${peakRss.toFixed(0)} MB while converging, ${restartRss.toFixed(0)} MB after a restart (goal ≤ 150 MB)`,
+);
+console.log(
+  `apiserver writes (tradingbots, pods, secrets) caused by an operator restart at steady state: ${restartWrites}`,
+);
+
+for (const w of watches) w.abort();
+await kubelet.stop();
+await env.stop();
+await testDb.dispose();
+rmSync(dataDir, { recursive: true, force: true });
