@@ -32,20 +32,39 @@ await env.envtest.kubectl([
 const namespace = await env.namespace();
 const kubelet = startKubeletSim({ core: env.core, namespace, intervalMs: 200 });
 
+// The CRD's REST endpoint appears a moment after it is Established; a watch started earlier ends.
+await new Promise((resolve) => setTimeout(resolve, 2_000));
 const botSeen = new Map<string, number>();
 const podSeen = new Map<string, number>();
 const watch = new Watch(env.kubeConfig);
-const watches = await Promise.all([
-  watch.watch(
-    `/apis/hmmtrade.io/v1alpha1/namespaces/${namespace}/tradingbots`,
-    {},
-    (type, obj: { metadata: { uid: string } }) => {
-      if (type === 'ADDED' && !botSeen.has(obj.metadata.uid))
-        botSeen.set(obj.metadata.uid, performance.now());
-    },
-    () => undefined,
-  ),
-  watch.watch(
+// TradingBots through `kubectl get -w` (a client-node watch on the custom resource saw nothing
+// here), pods through client-node; each event is timestamped on arrival.
+const tbWatch = spawn(
+  env.envtest.binDir + '/kubectl',
+  [
+    '--kubeconfig',
+    env.envtest.kubeconfigPath,
+    'get',
+    'tb',
+    '-n',
+    namespace,
+    '-w',
+    '--no-headers',
+    '-o',
+    'custom-columns=UID:.metadata.uid',
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+let partial = '';
+tbWatch.stdout.on('data', (chunk: Buffer) => {
+  const now = performance.now();
+  const lines = (partial + chunk.toString()).split('\n');
+  partial = lines.pop() ?? '';
+  for (const uid of lines.map((l) => l.trim()).filter(Boolean))
+    if (!botSeen.has(uid)) botSeen.set(uid, now);
+});
+const watches = [
+  await watch.watch(
     `/api/v1/namespaces/${namespace}/pods`,
     {},
     (type, obj: { metadata: { labels?: Record<string, string> } }) => {
@@ -54,7 +73,7 @@ const watches = await Promise.all([
     },
     () => undefined,
   ),
-]);
+];
 
 const startOperator = () =>
   spawn(process.execPath, [BIN, 'operator', '--runtime', 'kubernetes', '--port', '0'], {
@@ -92,6 +111,9 @@ while (podSeen.size < BOTS) {
   peakRss = Math.max(peakRss, rss(operator.pid!));
   await new Promise((resolve) => setTimeout(resolve, 250));
 }
+console.log(
+  `seen: ${botSeen.size} TradingBots, ${podSeen.size} pods; e.g. ${[...botSeen.keys()][0]} / ${[...podSeen.keys()][0]}`,
+);
 const latencies = [...botSeen]
   .flatMap(([uid, seen]) => (podSeen.has(uid) ? [podSeen.get(uid)! - seen] : []))
   .sort((a, b) => a - b);
@@ -138,6 +160,7 @@ console.log(
 );
 
 for (const w of watches) w.abort();
+tbWatch.kill();
 await kubelet.stop();
 await env.stop();
 await testDb.dispose();
