@@ -13,7 +13,7 @@ const defaults = {
   restart: { policy: 'on-failure', max_retries: 3 } as const,
 };
 
-const exit = (timestamp: number, code: number, requested: boolean): MachineEvent => ({
+const exitEvent = (timestamp: number, code: number, requested: boolean): MachineEvent => ({
   type: 'exit',
   status: 'stopped',
   source: 'flyd',
@@ -93,7 +93,9 @@ describe('observedInstance', () => {
   it('counts exits the bot made on its own, not requested stops', () => {
     const seen = observedInstance(
       'b1',
-      machine({ events: [exit(3000, 0, true), exit(2000, 7, false), exit(1000, 1, false)] }),
+      machine({
+        events: [exitEvent(3000, 0, true), exitEvent(2000, 7, false), exitEvent(1000, 1, false)],
+      }),
     );
     expect(seen).toMatchObject({
       state: 'running',
@@ -104,11 +106,14 @@ describe('observedInstance', () => {
   });
 
   it('a machine stopped by its own last exit is crashed; by a requested stop, stopped', () => {
-    const own = machine({ state: 'stopped', events: [exit(2000, 3, false), exit(1000, 0, true)] });
+    const own = machine({
+      state: 'stopped',
+      events: [exitEvent(2000, 3, false), exitEvent(1000, 0, true)],
+    });
     expect(observedInstance('b1', own).state).toBe('crashed');
     const asked = machine({
       state: 'stopped',
-      events: [exit(2000, 0, true), exit(1000, 3, false)],
+      events: [exitEvent(2000, 0, true), exitEvent(1000, 3, false)],
     });
     expect(observedInstance('b1', asked).state).toBe('stopped');
   });
