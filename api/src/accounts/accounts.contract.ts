@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineContract } from '../http/route-contract.ts';
+import { defineContract, idParams } from '../http/route-contract.ts';
 
 const email = z
   .string()
@@ -137,7 +137,7 @@ export const revokeTokenContract = defineContract({
   summary: 'Revoke an API token',
   tags,
   auth: 'user',
-  params: z.object({ id: z.uuid({ message: 'must be a UUID' }) }),
+  params: idParams,
   responses: {
     204: { description: 'Revoked' },
     404: { description: 'No such token', schema: errorSchema },

@@ -7,7 +7,7 @@ import {
   tradingBotStatusSchema,
 } from '@hmmtrade/crds';
 import { errorSchema } from '../accounts/accounts.contract.ts';
-import { defineContract } from '../http/route-contract.ts';
+import { defineContract, idParams } from '../http/route-contract.ts';
 
 /** A bot as the API shows it: the TradingBot object shape, with the control plane's ids. */
 export const botSchema = z.object({
@@ -26,7 +26,6 @@ export const botSchema = z.object({
   status: tradingBotStatusSchema.partial(),
 });
 
-const idParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
 const tags = ['bots'];
 const notFound = { description: 'No such bot (or not yours)', schema: errorSchema };
 

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { errorSchema } from '../accounts/accounts.contract.ts';
-import { defineContract } from '../http/route-contract.ts';
+import { defineContract, idParams } from '../http/route-contract.ts';
 
 const tags = ['brokers'];
-const idParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
 const notFound = { description: 'No such connection (or not yours)', schema: errorSchema };
 const label = z.string().trim().min(1).max(100).describe('A name you recognise it by.');
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Who may call a route: anyone, a signed-in user (session cookie or API token), or a bot. */
 export type AuthRequirement = 'none' | 'user' | 'machine';
@@ -38,3 +38,6 @@ export function defineContract<P extends z.ZodType, Q extends z.ZodType, B exten
 ): RouteContract<P, Q, B> {
   return contract;
 }
+
+/** `:id` path parameters: every resource id is a UUID. */
+export const idParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });

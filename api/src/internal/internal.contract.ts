@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { tradingBotSpecSchema } from '@hmmtrade/crds';
 import { errorSchema } from '../accounts/accounts.contract.ts';
-import { defineContract } from '../http/route-contract.ts';
+import { defineContract, idParams } from '../http/route-contract.ts';
 
 const tags = ['internal'];
-const idParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
 const bootId = z.string().min(1).max(64).describe('Identifies one run of the bot process.');
 const seq = z.int().min(0).describe('Position in this boot; (bot, boot, seq) is unique.');
 const notFound = { description: 'Not this token’s bot', schema: errorSchema };

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { errorSchema } from '../accounts/accounts.contract.ts';
-import { defineContract } from '../http/route-contract.ts';
+import { defineContract, idParams } from '../http/route-contract.ts';
 import { BOT_EVENT_TYPES } from '../internal/internal.contract.ts';
 
 const tags = ['logs'];
-const idParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
 const notFound = { description: 'No such bot (or not yours)', schema: errorSchema };
 
 export const logLineSchema = z.object({

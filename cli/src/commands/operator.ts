@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { DEFAULT_IMAGE, type Backend } from '@hmmtrade/crds';
 import type { DbHandle } from '@hmmtrade/db';
@@ -13,8 +12,7 @@ import {
   type BotRuntime,
 } from '@hmmtrade/operator';
 import type { CliConfig } from '../config.ts';
-
-const HMMTRADE_BIN = fileURLToPath(new URL('../../bin/hmmtrade.js', import.meta.url));
+import { botCommand } from './bot-command.ts';
 
 /** A started operator and how to stop it. */
 export interface RunningOperator {
@@ -74,7 +72,7 @@ interface OperatorRuntime {
 
 async function createRuntime(config: CliConfig, logger: Logger): Promise<OperatorRuntime> {
   const { operator } = config;
-  const botCommand = operator.localCommand ?? [process.execPath, HMMTRADE_BIN, 'bot'];
+  const command = botCommand(config);
   const none = () => Promise.resolve();
   switch (operator.runtime) {
     case 'fake':
@@ -83,7 +81,7 @@ async function createRuntime(config: CliConfig, logger: Logger): Promise<Operato
       return {
         runtime: createLocalRuntime({
           stateDir: join(config.dataDir, 'runtime', 'local'),
-          command: botCommand,
+          command,
           baseEnv: operator.baseEnv,
           logger: logger.child({ component: 'local-runtime' }),
         }),
@@ -92,7 +90,7 @@ async function createRuntime(config: CliConfig, logger: Logger): Promise<Operato
       };
     case 'fly-sim': {
       const sim = await startFlySim({
-        images: { [DEFAULT_IMAGE]: botCommand },
+        images: { [DEFAULT_IMAGE]: command },
         baseEnv: operator.baseEnv,
       });
       logger.info({ url: sim.url }, 'fly-sim started');

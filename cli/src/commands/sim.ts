@@ -1,9 +1,7 @@
 import { DEFAULT_IMAGE } from '@hmmtrade/crds';
 import { startFlySim } from '@hmmtrade/testkit/fly-sim';
-import { fileURLToPath } from 'node:url';
 import type { CliConfig } from '../config.ts';
-
-const HMMTRADE_BIN = fileURLToPath(new URL('../../bin/hmmtrade.js', import.meta.url));
+import { botCommand } from './bot-command.ts';
 
 /**
  * `hmmtrade sim fly`: the Fly Machines API simulator alone. Machines of the default bot image
@@ -14,7 +12,7 @@ export async function startFlySimProcess(config: CliConfig, print: (line: string
     host: config.host,
     port: config.port,
     images: {
-      [DEFAULT_IMAGE]: config.operator.localCommand ?? [process.execPath, HMMTRADE_BIN, 'bot'],
+      [DEFAULT_IMAGE]: botCommand(config),
     },
     baseEnv: config.operator.baseEnv,
   });
