@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Watch } from '@kubernetes/client-node';
 import { createTestDatabase } from '@hmmtrade/db/testing';
 import { startKubeletSim, startKubeTestEnv } from '@hmmtrade/operator/testing';
-import { benchArgs, childEnv } from './config.ts';
+import { benchArgs, childEnv, nodeFlags } from './config.ts';
 
 const { bots: BOTS } = benchArgs({ bots: 1_000 });
 const CRD = fileURLToPath(
@@ -76,17 +76,21 @@ const watches = [
 ];
 
 const startOperator = () =>
-  spawn(process.execPath, [BIN, 'operator', '--runtime', 'kubernetes', '--port', '0'], {
-    env: childEnv({
-      KUBECONFIG: env.envtest.kubeconfigPath,
-      WATCH_NAMESPACE: namespace,
-      DATABASE_URL: testDb.handle.connectionString,
-      HMMTRADE_DATA_DIR: dataDir,
-      LOG_LEVEL: 'error',
-      OPERATOR_CONCURRENCY: '16',
-    }),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  spawn(
+    process.execPath,
+    [...nodeFlags(), BIN, 'operator', '--runtime', 'kubernetes', '--port', '0'],
+    {
+      env: childEnv({
+        KUBECONFIG: env.envtest.kubeconfigPath,
+        WATCH_NAMESPACE: namespace,
+        DATABASE_URL: testDb.handle.connectionString,
+        HMMTRADE_DATA_DIR: dataDir,
+        LOG_LEVEL: 'error',
+        OPERATOR_CONCURRENCY: '16',
+      }),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
 const rss = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 let operator = startOperator();

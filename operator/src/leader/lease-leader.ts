@@ -8,6 +8,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '@hmmtrade/platform';
 import { isConflict, isNotFound } from '../sources/kubernetes/kube-errors.ts';
 import type { LeaderElector, LeadershipCallbacks } from './leader-elector.ts';
+import { makePooledApiClient } from '../kube-client/pooled-api-client.ts';
 
 /** Options for Kubernetes Lease leader election. */
 export interface LeaseLeaderOptions {
@@ -50,7 +51,7 @@ export function createLeaseLeaderElector(options: LeaseLeaderOptions): LeaderEle
     throw new RangeError('lease election needs leaseDuration > renewDeadline > retryPeriod > 0');
   }
   const leaseSeconds = Math.max(1, Math.ceil(leaseMs / 1000));
-  const api = options.kubeConfig.makeApiClient(CoordinationV1Api);
+  const api = makePooledApiClient(options.kubeConfig, CoordinationV1Api);
   const gauge = options.registry
     ? new Gauge({
         name: 'leader_election_master_status',

@@ -10,9 +10,9 @@ export interface KubeObjects {
   readSecret(name: string): Promise<V1Secret | null>;
   /** The managed pods and Secrets of the namespace. */
   listManaged(): Promise<{ pods: V1Pod[]; secrets: V1Secret[] }>;
-  /** False when an object of that name already exists. */
-  createPod(pod: V1Pod): Promise<boolean>;
-  createSecret(secret: V1Secret): Promise<boolean>;
+  /** The object as created, or null when an object of that name already exists. */
+  createPod(pod: V1Pod): Promise<V1Pod | null>;
+  createSecret(secret: V1Secret): Promise<V1Secret | null>;
   /** Overwrites the Secret (data included) if it still has `resourceVersion`. */
   replaceSecret(secret: V1Secret, resourceVersion: string | undefined): Promise<void>;
   annotateSecret(name: string, annotations: Record<string, string | null>): Promise<void>;
@@ -47,12 +47,11 @@ export function createKubeObjects(deps: {
       throw kubeError(action, error);
     }
   }
-  async function created(action: string, fn: () => Promise<unknown>): Promise<boolean> {
+  async function created<T>(action: string, fn: () => Promise<T>): Promise<T | null> {
     try {
-      await fn();
-      return true;
+      return await fn();
     } catch (error) {
-      if (isAlreadyExists(error)) return false;
+      if (isAlreadyExists(error)) return null;
       throw kubeError(action, error);
     }
   }

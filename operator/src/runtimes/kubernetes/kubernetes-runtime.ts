@@ -22,6 +22,7 @@ import {
 } from './resource-names.ts';
 import { managedBotId, objectName } from './resource-names.ts';
 import type { BotOwner } from './resource-names.ts';
+import { makePooledApiClient } from '../../kube-client/pooled-api-client.ts';
 
 /** Options of `createKubernetesRuntime`. */
 export interface KubernetesRuntimeOptions {
@@ -57,7 +58,7 @@ const TERMINATING_REQUEUE_MS = 5_000;
 export function createKubernetesRuntime(options: KubernetesRuntimeOptions): KubernetesRuntime {
   const { namespace } = options;
   const objects = createKubeObjects({
-    core: options.kubeConfig.makeApiClient(CoreV1Api),
+    core: makePooledApiClient(options.kubeConfig, CoreV1Api),
     namespace,
     pollIntervalMs: options.pollIntervalMs ?? 200,
   });
@@ -112,16 +113,26 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Kube
     }
   }
 
+  /**
+   * Creates the Secret, then the pod, and reports them as the apiserver returned them: a new
+   * bot costs two writes and no read. When the Secret already exists (a retried or concurrent
+   * create), it goes on from what is there.
+   */
   async function create(desired: DesiredInstance): Promise<ObservedInstance> {
     const { botId } = desired;
-    const { name, pod, secret: found } = await read(botId);
-    let secret = found;
-    if (!secret) {
-      const body = recordSecret(desired, 'running', 0, ownerFor(botId));
-      // Not created: another operator made it first, so go on from what it recorded.
-      secret = (await objects.createSecret(body)) ? body : (await read(botId)).secret;
-      if (!secret) throw new TransientError(`kubernetes: secret ${name} came and went`);
-    }
+    const secret = await objects.createSecret(recordSecret(desired, 'running', 0, ownerFor(botId)));
+    if (!secret) return createFromExisting(desired);
+    const pod = await objects.createPod(podFor(instanceRecord(botId, secret)));
+    if (!pod) return observeNow(botId);
+    const seen = observedInstance({ botId, name: objectName(botId), pod, secret });
+    if (!seen) throw new TransientError(`kubernetes: bot ${botId} has no instance`);
+    return seen;
+  }
+
+  async function createFromExisting(desired: DesiredInstance): Promise<ObservedInstance> {
+    const { botId } = desired;
+    const { name, pod, secret } = await read(botId);
+    if (!secret) throw new TransientError(`kubernetes: secret ${name} came and went`);
     if (!pod && desiredPodState(secret) === 'running') {
       await objects.createPod(podFor(instanceRecord(botId, secret)));
     }

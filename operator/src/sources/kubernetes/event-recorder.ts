@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventsV1Api, V1MicroTime, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '@hmmtrade/platform';
 import type { KubeObject } from './kube-object.ts';
+import { makePooledApiClient } from '../../kube-client/pooled-api-client.ts';
 
 /** One Kubernetes Event about an object. */
 export interface RecordedEvent {
@@ -33,7 +34,7 @@ export interface EventRecorderOptions {
 const NOTE_LIMIT = 1024;
 
 export function createEventRecorder(options: EventRecorderOptions): EventRecorder {
-  const api = options.kubeConfig.makeApiClient(EventsV1Api);
+  const api = makePooledApiClient(options.kubeConfig, EventsV1Api);
   const controller = options.controller ?? 'hmmtrade.io/operator';
   return {
     async record(object, event) {

@@ -9,6 +9,7 @@ import { GROUP, PLURAL, VERSION } from '@hmmtrade/crds';
 import { ResourceExpiredError, isGone, isNotFound, statusError } from './kube-errors.ts';
 import type { TradingBotObject } from './kube-object.ts';
 import type { ListPage, ListWatch, WatchEvent, WatchStream } from './list-watch.ts';
+import { makePooledApiClient } from '../../kube-client/pooled-api-client.ts';
 
 /** The TradingBot calls the CRD source makes; a thin layer over @kubernetes/client-node. */
 export interface TradingBotClient extends ListWatch<TradingBotObject> {
@@ -44,7 +45,7 @@ export function createTradingBotClient(
   kubeConfig: KubeConfig,
   options: TradingBotClientOptions = {},
 ): TradingBotClient {
-  const api = kubeConfig.makeApiClient(CustomObjectsApi);
+  const api = makePooledApiClient(kubeConfig, CustomObjectsApi);
   const watcher = new Watch(kubeConfig);
   const resource = { group: GROUP, version: VERSION, plural: PLURAL };
   const { namespace } = options;

@@ -7,6 +7,7 @@ import { createKubernetesRuntime } from '../kubernetes-runtime.ts';
 import type { KubernetesRuntime, KubernetesRuntimeOptions } from '../kubernetes-runtime.ts';
 import { startKubeletSim } from './kubelet-sim.ts';
 import type { KubeletSimOptions } from './kubelet-sim.ts';
+import { makePooledApiClient } from '../../../kube-client/pooled-api-client.ts';
 
 /** A real apiserver for one test file, and an admin client of it. */
 export interface KubeTestEnv {
@@ -22,7 +23,7 @@ export async function startKubeTestEnv(): Promise<KubeTestEnv> {
   const envtest = await startEnvtest();
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(envtest.kubeconfig);
-  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const core = makePooledApiClient(kubeConfig, CoreV1Api);
   return {
     envtest,
     kubeConfig,
