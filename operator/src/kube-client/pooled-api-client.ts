@@ -1,3 +1,4 @@
+import type { RequestOptions } from 'node:https';
 import { createConfiguration, ServerConfiguration } from '@kubernetes/client-node';
 import type {
   Configuration,
@@ -5,8 +6,12 @@ import type {
   RequestContext,
   SecurityAuthentication,
 } from '@kubernetes/client-node';
+import { Agent } from 'undici';
 
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+
+/** HTTP/1.1 connections per apiserver (undici negotiates HTTP/2 when the server offers it). */
+const CONNECTIONS = 32;
 
 const pools = new WeakMap<KubeConfig, PooledAuthentication>();
 
@@ -36,11 +41,12 @@ export function makePooledApiClient<T>(
 }
 
 /**
- * The KubeConfig's own authentication (headers are applied per request, so rotated tokens and
- * exec credentials keep working), with the first request's dispatcher kept for every later one.
+ * The KubeConfig's own authentication, applied per request (so rotated tokens and exec
+ * credentials keep working), sent through one pool built from the KubeConfig's TLS settings.
+ * Behind a proxy the KubeConfig's own per-request dispatcher is kept.
  */
 class PooledAuthentication implements SecurityAuthentication {
-  #pool: Dispatcher | undefined;
+  #pool: Promise<Dispatcher | undefined> | undefined;
   readonly #kubeConfig: KubeConfig;
 
   constructor(kubeConfig: KubeConfig) {
@@ -53,9 +59,26 @@ class PooledAuthentication implements SecurityAuthentication {
 
   async applySecurityAuthentication(context: RequestContext): Promise<void> {
     await this.#kubeConfig.applySecurityAuthentication(context);
-    const fresh = context.getDispatcher();
-    if (!fresh) return; // plain HTTP without TLS options: fetch's global pool already applies
-    this.#pool ??= fresh;
-    if (fresh !== this.#pool) context.setDispatcher(this.#pool);
+    this.#pool ??= this.#createPool();
+    const pool = await this.#pool;
+    if (pool && context.getDispatcher()) context.setDispatcher(pool);
+  }
+
+  async #createPool(): Promise<Dispatcher | undefined> {
+    const tls: RequestOptions = {};
+    await this.#kubeConfig.applyToHTTPSOptions(tls);
+    const options = this.#kubeConfig.createDispatcherOptions(this.#kubeConfig.getCurrentCluster(), {
+      ca: tls.ca,
+      cert: tls.cert,
+      key: tls.key,
+      pfx: tls.pfx,
+      passphrase: tls.passphrase,
+      ...(tls.rejectUnauthorized === undefined
+        ? {}
+        : { rejectUnauthorized: tls.rejectUnauthorized }),
+      ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+    });
+    if (options.type !== 'agent') return undefined;
+    return new Agent({ connect: options.connect, connections: CONNECTIONS });
   }
 }
