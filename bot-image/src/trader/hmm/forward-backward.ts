@@ -1,167 +1,132 @@
 /**
- * Forward-backward and Viterbi in log space over precomputed frame log-likelihoods
- * (frame[t][i] = log p(x_t | state i)). Working with log probabilities and log-sum-exp keeps
- * them exact for any number of bars where plain probabilities would underflow after a few
- * hundred. log 0 = −∞ is allowed everywhere (forbidden transitions stay forbidden).
+ * Forward-backward with Rabiner's scaling over frame log-likelihoods
+ * (frame(t, j) = log p(x_t | state j)). Every forward step is normalised to the filtered
+ * posterior α̂_t(j) = P(state_t = j | x_0..x_t), and the log of each normaliser
+ * p(x_t | x_0..x_t−1) adds up to the log-likelihood, so nothing underflows however many bars
+ * there are. A probability of 0 (forbidden start state or transition) stays exactly 0.
  */
+import type { DenseMatrix } from './dense-matrix.ts';
+import type { MarkovChain } from './markov-chain.ts';
 
-/** log of every entry; log 0 = −∞. */
-export function logOf(values: readonly number[]): number[] {
-  return values.map((p) => Math.log(p));
-}
-
-/** log Σ_i exp(a_i + b_i) without allocating. */
-function logSumExpOfSum(a: readonly number[], b: (i: number) => number): number {
-  let max = -Infinity;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i]! + b(i);
-    if (v > max) max = v;
+/**
+ * The one-step prediction P(state_t+1 = j | x_0..x_t) = Σ_i α̂_t(i)·A(i, j) into `predicted`,
+ * from α̂_t at filtered[offset..offset+n).
+ */
+export function predictNext(
+  chain: MarkovChain,
+  filtered: Float64Array,
+  offset: number,
+  predicted: Float64Array,
+): void {
+  const { states, transmat } = chain;
+  for (let j = 0; j < states; j++) {
+    let sum = 0;
+    for (let i = 0; i < states; i++) sum += filtered[offset + i]! * transmat[i * states + j]!;
+    predicted[j] = sum;
   }
-  if (max === -Infinity) return -Infinity;
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.exp(a[i]! + b(i) - max);
-  return max + Math.log(sum);
 }
 
-/** Forward lattice: logAlpha[t][i] = log p(x_0..x_t, state_t = i); and log p(x_0..x_T−1). */
-export interface ForwardLattice {
-  logAlpha: number[][];
-  logLikelihood: number;
-}
-
-/** The forward pass (hmmlearn's `forward_log`). */
-export function logForward(
-  logStart: readonly number[],
-  logTrans: readonly (readonly number[])[],
-  frame: readonly (readonly number[])[],
-): ForwardLattice {
-  const n = logStart.length;
-  const logAlpha: number[][] = [];
-  let previous: number[] | undefined;
-  for (const row of frame) {
-    const current = new Array<number>(n);
-    for (let j = 0; j < n; j++) {
-      const prior =
-        previous === undefined ? logStart[j]! : logSumExpOfSum(previous, (i) => logTrans[i]![j]!);
-      current[j] = prior + row[j]!;
-    }
-    logAlpha.push(current);
-    previous = current;
+/**
+ * Bayes' rule for one bar. `predicted` holds P(state_t = j | x_0..x_t−1) (the start distribution
+ * at t = 0) and frame[offset..offset+n) the log-densities log p(x_t | state j), finite or −∞.
+ * Writes α̂_t to filtered[offset..offset+n) and replaces the log-densities by the likelihood
+ * ratios p(x_t | state j) / p(x_t | x_0..x_t−1) that the backward pass needs (0 for a state the
+ * chain cannot be in). Returns log p(x_t | x_0..x_t−1), or −∞ when x_t has zero probability;
+ * then nothing is written.
+ *
+ * The densities are exponentiated relative to the largest one among the states the chain can be
+ * in, so the largest term is exactly 1: a bar that is extremely unlikely under every state, or
+ * a state that has all but no probability of emitting it, cannot make the step underflow.
+ */
+export function absorbObservation(
+  predicted: Float64Array,
+  frame: Float64Array,
+  filtered: Float64Array,
+  offset: number,
+): number {
+  const states = predicted.length;
+  let shift = -Infinity;
+  for (let j = 0; j < states; j++) {
+    if (predicted[j]! > 0 && frame[offset + j]! > shift) shift = frame[offset + j]!;
   }
-  const last = logAlpha[logAlpha.length - 1] ?? [];
-  return { logAlpha, logLikelihood: logSumExpOfSum(last, () => 0) };
-}
-
-/** Backward lattice: logBeta[t][i] = log p(x_t+1..x_T−1 | state_t = i). */
-export function logBackward(
-  logTrans: readonly (readonly number[])[],
-  frame: readonly (readonly number[])[],
-): number[][] {
-  const steps = frame.length;
-  const n = logTrans.length;
-  const logBeta: number[][] = new Array<number[]>(steps);
-  logBeta[steps - 1] = new Array<number>(n).fill(0);
-  for (let t = steps - 2; t >= 0; t--) {
-    const next = logBeta[t + 1]!;
-    const nextFrame = frame[t + 1]!;
-    const current = new Array<number>(n);
-    for (let i = 0; i < n; i++) {
-      const row = logTrans[i]!;
-      current[i] = logSumExpOfSum(next, (j) => row[j]! + nextFrame[j]!);
-    }
-    logBeta[t] = current;
+  if (shift === -Infinity) return -Infinity;
+  let evidence = 0;
+  for (let j = 0; j < states; j++) {
+    const prior = predicted[j]!;
+    const likelihood = prior > 0 ? Math.exp(frame[offset + j]! - shift) : 0;
+    frame[offset + j] = likelihood;
+    filtered[offset + j] = prior * likelihood;
+    evidence += prior * likelihood;
   }
-  return logBeta;
+  for (let j = 0; j < states; j++) {
+    filtered[offset + j]! /= evidence;
+    frame[offset + j]! /= evidence;
+  }
+  return shift + Math.log(evidence);
 }
 
-/** Normalises each row of log weights into probabilities that sum to 1. */
-export function normaliseLogRows(rows: readonly (readonly number[])[]): number[][] {
-  return rows.map((row) => normaliseLogRow(row));
+/**
+ * The forward pass over a T×n frame: row t of `filtered` gets α̂_t, and the frame's rows turn
+ * into likelihood ratios (see `absorbObservation`). Returns log p(x_0..x_T−1), or −∞ as soon as
+ * a bar has zero probability.
+ */
+export function forwardPass(chain: MarkovChain, frame: DenseMatrix, filtered: DenseMatrix): number {
+  const { states } = chain;
+  const predicted = new Float64Array(states);
+  let logLikelihood = 0;
+  for (let t = 0; t < frame.rows; t++) {
+    if (t === 0) predicted.set(chain.startProb);
+    else predictNext(chain, filtered.values, (t - 1) * states, predicted);
+    const logEvidence = absorbObservation(predicted, frame.values, filtered.values, t * states);
+    if (logEvidence === -Infinity) return -Infinity;
+    logLikelihood += logEvidence;
+  }
+  return logLikelihood;
 }
 
-/** exp(row − logsumexp(row)). */
-export function normaliseLogRow(row: readonly number[]): number[] {
-  const total = logSumExpOfSum(row, () => 0);
-  return row.map((v) => Math.exp(v - total));
-}
-
-/** Smoothed posteriors γ_t(i) = P(state_t = i | x_0..x_T−1). */
-export function smoothedFromLattices(
-  logAlpha: readonly (readonly number[])[],
-  logBeta: readonly (readonly number[])[],
-): number[][] {
-  return logAlpha.map((row, t) => normaliseLogRow(row.map((a, i) => a + logBeta[t]![i]!)));
-}
-
-/** Expected transition counts Σ_t ξ_t(i, j) (hmmlearn's `compute_log_xi_sum`, exponentiated). */
-export function expectedTransitions(
-  logAlpha: readonly (readonly number[])[],
-  logBeta: readonly (readonly number[])[],
-  logTrans: readonly (readonly number[])[],
-  frame: readonly (readonly number[])[],
-  logLikelihood: number,
-): number[][] {
-  const n = logTrans.length;
-  const counts = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let t = 0; t + 1 < frame.length; t++) {
-    const alpha = logAlpha[t]!;
-    const beta = logBeta[t + 1]!;
-    const nextFrame = frame[t + 1]!;
-    for (let i = 0; i < n; i++) {
-      const row = logTrans[i]!;
-      const countRow = counts[i]!;
-      for (let j = 0; j < n; j++) {
-        // Each ξ is ≤ 1, so summing in linear space cannot overflow; underflow only drops ~0s.
-        countRow[j]! += Math.exp(alpha[i]! + row[j]! + nextFrame[j]! + beta[j]! - logLikelihood);
+/**
+ * Forward pass, then the scaled backward recursion β̂_t(i) = Σ_j A(i, j)·r_t+1(j)·β̂_t+1(j) with
+ * β̂_T−1 = 1 over the likelihood ratios r. On return `posteriors` holds the smoothed
+ * γ_t(i) = P(state_t = i | x_0..x_T−1) = α̂_t(i)·β̂_t(i), and `transitionCounts` (n×n) the
+ * expected transition counts Σ_t ξ_t(i, j) = Σ_t α̂_t(i)·A(i, j)·r_t+1(j)·β̂_t+1(j)
+ * (hmmlearn's `compute_log_xi_sum`, exponentiated). `frame` (T×n log-densities) is consumed.
+ * Returns log p(x_0..x_T−1); when it is −∞ the posteriors and counts mean nothing.
+ */
+export function forwardBackward(
+  chain: MarkovChain,
+  frame: DenseMatrix,
+  posteriors: DenseMatrix,
+  transitionCounts: Float64Array,
+): number {
+  const logLikelihood = forwardPass(chain, frame, posteriors);
+  if (logLikelihood === -Infinity) return logLikelihood;
+  const { states, transmat } = chain;
+  const ratios = frame.values;
+  const gamma = posteriors.values;
+  transitionCounts.fill(0);
+  let beta = new Float64Array(states).fill(1);
+  let previousBeta = new Float64Array(states);
+  const weighted = new Float64Array(states);
+  for (let t = frame.rows - 2; t >= 0; t--) {
+    const next = (t + 1) * states;
+    for (let j = 0; j < states; j++) weighted[j] = ratios[next + j]! * beta[j]!;
+    const row = t * states;
+    let total = 0;
+    for (let i = 0; i < states; i++) {
+      const alpha = gamma[row + i]!;
+      let sum = 0;
+      for (let j = 0; j < states; j++) {
+        const term = transmat[i * states + j]! * weighted[j]!;
+        sum += term;
+        transitionCounts[i * states + j]! += alpha * term;
       }
+      previousBeta[i] = sum;
+      gamma[row + i] = alpha * sum;
+      total += alpha * sum;
     }
+    // Σ_i γ_t(i) = 1 exactly in theory; normalising removes the rounding, as hmmlearn does.
+    for (let i = 0; i < states; i++) gamma[row + i]! /= total;
+    [beta, previousBeta] = [previousBeta, beta];
   }
-  return counts;
-}
-
-/** The most likely state path and its joint log probability log p(x, path). */
-export interface ViterbiResult {
-  path: number[];
-  logProbability: number;
-}
-
-/** Viterbi decoding; ties go to the lower state index. */
-export function viterbiDecode(
-  logStart: readonly number[],
-  logTrans: readonly (readonly number[])[],
-  frame: readonly (readonly number[])[],
-): ViterbiResult {
-  const n = logStart.length;
-  const backPointers: number[][] = [];
-  let delta = logStart.map((v, i) => v + frame[0]![i]!);
-  for (let t = 1; t < frame.length; t++) {
-    const row = frame[t]!;
-    const pointers = new Array<number>(n);
-    const next = new Array<number>(n);
-    for (let j = 0; j < n; j++) {
-      let best = -Infinity;
-      let arg = 0;
-      for (let i = 0; i < n; i++) {
-        const v = delta[i]! + logTrans[i]![j]!;
-        if (v > best) {
-          best = v;
-          arg = i;
-        }
-      }
-      pointers[j] = arg;
-      next[j] = best + row[j]!;
-    }
-    backPointers.push(pointers);
-    delta = next;
-  }
-  let state = 0;
-  for (let i = 1; i < n; i++) if (delta[i]! > delta[state]!) state = i;
-  const logProbability = delta[state]!;
-  const path = new Array<number>(frame.length);
-  path[frame.length - 1] = state;
-  for (let t = frame.length - 1; t > 0; t--) {
-    state = backPointers[t - 1]![state]!;
-    path[t - 1] = state;
-  }
-  return { path, logProbability };
+  return logLikelihood;
 }

@@ -1,7 +1,8 @@
+import { zeroMatrix } from './dense-matrix.ts';
+import { absorbObservation, predictNext } from './forward-backward.ts';
 import { createEmissionModel } from './gaussian-emissions.ts';
-import { logOf } from './forward-backward.ts';
 import { assertValidParams, type HmmParams } from './hmm-params.ts';
-import { logSumExp } from './linalg.ts';
+import { toMarkovChain } from './markov-chain.ts';
 
 /**
  * Online forward filtering: after each bar, P(state_t | x_0..x_t). It only ever sees the bars
@@ -19,47 +20,41 @@ export interface ForwardFilter {
 }
 
 /**
- * Keeps the normalised log forward vector: log α̂_t = log α_t − log p(x_0..x_t). The
- * normalisers add up to the running log-likelihood, so nothing underflows however long it runs.
+ * Runs the forward pass's own steps (`predictNext`, `absorbObservation`) one bar at a time, so
+ * it gives the batch pass's numbers: the normalised forward vector, and a running
+ * log-likelihood that is the sum of the per-bar log normalisers and cannot underflow.
  */
 export function createForwardFilter(params: HmmParams): ForwardFilter {
   const dims = params.means[0]?.length ?? 0;
   assertValidParams(params, dims);
   const emissions = createEmissionModel(params);
-  const logStart = logOf(params.startProb);
-  const logTrans = params.transmat.map((row) => logOf(row));
-  const n = logStart.length;
-  let logAlpha: number[] | null = null;
+  const chain = toMarkovChain(params);
+  const observation = zeroMatrix(1, dims);
+  const frame = zeroMatrix(1, chain.states);
+  const predicted = new Float64Array(chain.states);
+  const filtered = new Float64Array(chain.states);
   let total = 0;
   let count = 0;
   return {
-    step(observation) {
-      if (observation.length !== dims || !observation.every(Number.isFinite)) {
+    step(x) {
+      if (x.length !== dims || !x.every(Number.isFinite)) {
         throw new Error(`hmm filter: observation must be ${dims} finite numbers`);
       }
-      const frame = emissions.logDensities(observation);
-      const previous = logAlpha;
-      const next = new Array<number>(n);
-      for (let j = 0; j < n; j++) {
-        const prior =
-          previous === null
-            ? logStart[j]!
-            : logSumExp(previous.map((a, i) => a + logTrans[i]![j]!));
-        next[j] = prior + frame[j]!;
-      }
-      const normaliser = logSumExp(next);
-      if (!Number.isFinite(normaliser)) {
+      observation.values.set(x);
+      emissions.logDensities(observation, frame);
+      if (count === 0) predicted.set(chain.startProb);
+      else predictNext(chain, filtered, 0, predicted);
+      const logEvidence = absorbObservation(predicted, frame.values, filtered, 0);
+      if (logEvidence === -Infinity) {
         throw new Error('hmm filter: the observation has zero probability under every state');
       }
-      logAlpha = next.map((v) => v - normaliser);
-      total += normaliser;
+      total += logEvidence;
       count += 1;
-      return logAlpha.map((v) => Math.exp(v));
+      return Array.from(filtered);
     },
     logLikelihood: () => total,
     steps: () => count,
     reset() {
-      logAlpha = null;
       total = 0;
       count = 0;
     },

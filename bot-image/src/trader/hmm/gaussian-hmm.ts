@@ -1,14 +1,8 @@
-import { frameLogLikelihoods, reestimateGaussians } from './gaussian-emissions.ts';
-import {
-  expectedTransitions,
-  logBackward,
-  logForward,
-  logOf,
-  smoothedFromLattices,
-  viterbiDecode,
-  type ViterbiResult,
-} from './forward-backward.ts';
+import { fromRows, toRows, zeroMatrix, type DenseMatrix } from './dense-matrix.ts';
+import { forwardBackward, forwardPass } from './forward-backward.ts';
 import { createForwardFilter } from './forward-filter.ts';
+import { frameLogLikelihoods } from './gaussian-emissions.ts';
+import { reestimateGaussians } from './gaussian-reestimation.ts';
 import { initHmmParams } from './hmm-init.ts';
 import {
   assertObservations,
@@ -17,9 +11,11 @@ import {
   type CovarianceType,
   type HmmParams,
 } from './hmm-params.ts';
+import { reestimateChain, toMarkovChain } from './markov-chain.ts';
+import { viterbiDecode, type ViterbiResult } from './viterbi.ts';
 
 export type { CovarianceType, DiagHmmParams, FullHmmParams, HmmParams } from './hmm-params.ts';
-export type { ViterbiResult } from './forward-backward.ts';
+export type { ViterbiResult } from './viterbi.ts';
 export { createForwardFilter, type ForwardFilter } from './forward-filter.ts';
 
 /** Defaults, chosen like hmmlearn's GaussianHMM where it has one. */
@@ -66,11 +62,11 @@ export interface FitResult {
 }
 
 /**
- * Baum-Welch (EM) for a Gaussian HMM, in log space. Each iteration: forward-backward under the
- * current parameters (its log-likelihood goes to `history`), then the M-step: start
- * probabilities from γ_0, transitions from the expected transition counts (entries that are 0
- * stay 0, and a row with no expected transitions keeps its previous values), Gaussians by
- * `reestimateGaussians`. It stops when the gain is below `tolerance` or after `maxIterations`.
+ * Baum-Welch (EM) for a Gaussian HMM. Each iteration: scaled forward-backward under the current
+ * parameters (its log-likelihood goes to `history`), then the M-step: start probabilities and
+ * transitions by `reestimateChain`, Gaussians by `reestimateGaussians`. It stops when the gain
+ * is below `tolerance` or after `maxIterations`. The observations, frame and posteriors live in
+ * flat arrays allocated once per fit.
  */
 export function fitGaussianHmm(observations: number[][], options: FitOptions): FitResult {
   const dims = assertObservations(observations);
@@ -94,26 +90,26 @@ export function fitGaussianHmm(observations: number[][], options: FitOptions): F
     params = initHmmParams(observations, { states, covariance, seed, minCovar });
   }
 
+  const data = fromRows(observations);
+  const frame = zeroMatrix(data.rows, states);
+  const posteriors = zeroMatrix(data.rows, states);
+  const transitionCounts = new Float64Array(states * states);
   const history: number[] = [];
   let converged = false;
   for (let iteration = 0; iteration < maxIterations; iteration++) {
-    const frame = frameLogLikelihoods(params, observations);
-    const logStart = logOf(params.startProb);
-    const logTrans = params.transmat.map((row) => logOf(row));
-    const { logAlpha, logLikelihood } = logForward(logStart, logTrans, frame);
+    frameLogLikelihoods(params, data, frame);
+    const logLikelihood = forwardBackward(
+      toMarkovChain(params),
+      frame,
+      posteriors,
+      transitionCounts,
+    );
     if (!Number.isFinite(logLikelihood)) {
       throw new Error('hmm: the observations have zero likelihood under the current parameters');
     }
-    const logBeta = logBackward(logTrans, frame);
-    const gamma = smoothedFromLattices(logAlpha, logBeta);
-    const counts = expectedTransitions(logAlpha, logBeta, logTrans, frame, logLikelihood);
     params = {
-      ...reestimateGaussians(params, observations, gamma, { covarsPrior, minCovar }),
-      startProb: normalise(params.startProb.map((p, i) => (p === 0 ? 0 : gamma[0]![i]!))),
-      transmat: params.transmat.map((row, i) => {
-        const next = row.map((p, j) => (p === 0 ? 0 : counts[i]![j]!));
-        return next.some((c) => c > 0) ? normalise(next) : [...row];
-      }),
+      ...reestimateGaussians(params, data, posteriors, { covarsPrior, minCovar }),
+      ...reestimateChain(params, posteriors, transitionCounts),
     };
     const previous = history[history.length - 1];
     history.push(logLikelihood);
@@ -122,31 +118,29 @@ export function fitGaussianHmm(observations: number[][], options: FitOptions): F
       break;
     }
   }
+  frameLogLikelihoods(params, data, frame);
   return {
     params,
-    logLikelihood: scoreHmm(params, observations),
+    logLikelihood: forwardPass(toMarkovChain(params), frame, posteriors),
     iterations: history.length,
     converged,
     history,
   };
 }
 
-function normalise(values: number[]): number[] {
-  const sum = values.reduce((a, b) => a + b, 0);
-  return values.map((v) => v / sum);
+/** Checks both inputs; then the flattened chain and the frame log-likelihoods under `params`. */
+function chainAndFrame(params: HmmParams, observations: readonly (readonly number[])[]) {
+  assertValidParams(params, assertObservations(observations));
+  const data = fromRows(observations);
+  return { chain: toMarkovChain(params), frame: frameLogLikelihoods(params, data) };
 }
 
-function lattices(params: HmmParams, observations: readonly (readonly number[])[]) {
-  assertValidParams(params, assertObservations(observations));
-  const frame = frameLogLikelihoods(params, observations);
-  const logStart = logOf(params.startProb);
-  const logTrans = params.transmat.map((row) => logOf(row));
-  return { frame, logStart, logTrans, ...logForward(logStart, logTrans, frame) };
-}
+const sameShape = (matrix: DenseMatrix) => zeroMatrix(matrix.rows, matrix.cols);
 
 /** Total log-likelihood log p(x_0..x_T−1 | params) (hmmlearn's `score`). */
 export function scoreHmm(params: HmmParams, observations: readonly (readonly number[])[]): number {
-  return lattices(params, observations).logLikelihood;
+  const { chain, frame } = chainAndFrame(params, observations);
+  return forwardPass(chain, frame, sameShape(frame));
 }
 
 /**
@@ -170,8 +164,18 @@ export function smoothPosteriors(
   params: HmmParams,
   observations: readonly (readonly number[])[],
 ): number[][] {
-  const { frame, logTrans, logAlpha } = lattices(params, observations);
-  return smoothedFromLattices(logAlpha, logBackward(logTrans, frame));
+  const { chain, frame } = chainAndFrame(params, observations);
+  const posteriors = sameShape(frame);
+  const logLikelihood = forwardBackward(
+    chain,
+    frame,
+    posteriors,
+    new Float64Array(chain.states ** 2),
+  );
+  if (logLikelihood === -Infinity) {
+    throw new Error('hmm: the observations have zero likelihood under these parameters');
+  }
+  return toRows(posteriors);
 }
 
 /** The most likely state sequence (hmmlearn's `decode(algorithm='viterbi')`); looks ahead. */
@@ -179,6 +183,6 @@ export function viterbi(
   params: HmmParams,
   observations: readonly (readonly number[])[],
 ): ViterbiResult {
-  const { frame, logStart, logTrans } = lattices(params, observations);
-  return viterbiDecode(logStart, logTrans, frame);
+  const { chain, frame } = chainAndFrame(params, observations);
+  return viterbiDecode(chain, frame);
 }

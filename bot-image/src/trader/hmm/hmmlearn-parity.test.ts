@@ -20,6 +20,7 @@ import {
   smoothPosteriors,
   viterbi,
 } from './gaussian-hmm.ts';
+import { fromRows, toRows } from './dense-matrix.ts';
 import { frameLogLikelihoods } from './gaussian-emissions.ts';
 import { initHmmParams } from './hmm-init.ts';
 import { bicScore, freeParameterCount } from './model-selection.ts';
@@ -161,7 +162,7 @@ describe.each(CASES.map((c, index) => ({ ...c, index })))('$name', (c) => {
   it('(a) scores the given parameters like hmmlearn score(), frame likelihoods and bic()', () => {
     expectClose(scoreHmm(c.init, c.observations), result().score, LIKELIHOOD_RELATIVE, true);
     expectClose(
-      frameLogLikelihoods(c.init, c.observations),
+      toRows(frameLogLikelihoods(c.init, fromRows(c.observations))),
       result().frameLogLikelihood,
       LIKELIHOOD_RELATIVE,
       true,

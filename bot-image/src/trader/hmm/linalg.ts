@@ -47,15 +47,19 @@ export function logDetSpd(a: Matrix): number {
 
 /** Solves L·y = b for lower-triangular L. */
 export function forwardSubstitution(l: Matrix, b: readonly number[]): number[] {
-  const n = l.length;
-  const y = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
+  const y = [...b];
+  forwardSubstituteInPlace(l, y);
+  return y;
+}
+
+/** Overwrites b (length ≥ n) with the solution y of L·y = b; allocates nothing. */
+function forwardSubstituteInPlace(l: Matrix, b: Float64Array | number[]): void {
+  for (let i = 0; i < l.length; i++) {
     const row = l[i]!;
     let sum = b[i]!;
-    for (let k = 0; k < i; k++) sum -= row[k]! * y[k]!;
-    y[i] = sum / row[i]!;
+    for (let k = 0; k < i; k++) sum -= row[k]! * b[k]!;
+    b[i] = sum / row[i]!;
   }
-  return y;
 }
 
 /** Solves Lᵀ·x = y for lower-triangular L. */
@@ -76,30 +80,24 @@ export function solveSpd(a: Matrix, b: readonly number[]): number[] {
   return backSubstitutionTransposed(l, forwardSubstitution(l, b));
 }
 
-/** (x − mean)ᵀ·A⁻¹·(x − mean) given A's Cholesky factor L: |L⁻¹(x − mean)|². */
+/**
+ * (x − mean)ᵀ·A⁻¹·(x − mean) given A's Cholesky factor L: |L⁻¹(x − mean)|², with x read from
+ * x[offset..offset+n). L⁻¹(x − mean) goes to `scratch` (length ≥ n), so that a caller looping
+ * over many observations can pass one buffer and allocate nothing.
+ */
 export function mahalanobisSquared(
   l: Matrix,
-  x: readonly number[],
+  x: ArrayLike<number>,
   mean: readonly number[],
+  offset = 0,
+  scratch: Float64Array = new Float64Array(l.length),
 ): number {
-  const z = forwardSubstitution(
-    l,
-    x.map((value, i) => value - mean[i]!),
-  );
+  const n = l.length;
+  for (let i = 0; i < n; i++) scratch[i] = x[offset + i]! - mean[i]!;
+  forwardSubstituteInPlace(l, scratch);
   let sum = 0;
-  for (const value of z) sum += value * value;
+  for (let i = 0; i < n; i++) sum += scratch[i]! * scratch[i]!;
   return sum;
-}
-
-/** log Σ exp(values), stable for large magnitudes; −∞ when every value is −∞ (or none given). */
-export function logSumExp(values: readonly number[]): number {
-  let max = -Infinity;
-  for (const value of values) if (value > max) max = value;
-  if (max === -Infinity) return -Infinity;
-  if (max === Infinity) return Infinity;
-  let sum = 0;
-  for (const value of values) sum += Math.exp(value - max);
-  return max + Math.log(sum);
 }
 
 /** n×n identity scaled by `scale`. */
