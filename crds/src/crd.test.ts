@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { buildTradingBotCrd } from './crd.ts';
 import { crossFieldRules } from './cross-field.rules.ts';
 import { minimalSpec } from './spec.fixtures.ts';
-import { BACKENDS, MODES } from './spec.schema.ts';
+import { BACKENDS } from './spec.schema.ts';
 import type { JsonSchemaNode } from './structural-schema.ts';
+import { MODES } from './trading-bot.constants.ts';
 import { validateTradingBotSpec } from './trading-bot.validation.ts';
 
 const crd = buildTradingBotCrd();

@@ -1,11 +1,13 @@
 export {
   API_VERSION,
   BOT_ID_LABEL,
+  BROKER_KINDS,
   CATEGORIES,
   CRD_NAME,
   FINALIZER,
   GROUP,
   KIND,
+  MODES,
   PLURAL,
   SHORT_NAMES,
   SINGULAR,
@@ -41,9 +43,7 @@ export {
 } from './profile.schema.ts';
 export {
   BACKENDS,
-  BROKER_KINDS,
   DEFAULT_IMAGE,
-  MODES,
   SCHEDULES,
   brokerSchema,
   resourcesSchema,

@@ -8,9 +8,8 @@ import {
 } from './common.schema.ts';
 import { brokerRules, specRules, withRules } from './cross-field.rules.ts';
 import { profileSchema } from './profile.schema.ts';
+import { BROKER_KINDS, MODES } from './trading-bot.constants.ts';
 
-export const MODES = ['paper', 'live'] as const;
-export const BROKER_KINDS = ['alpaca', 'sim'] as const;
 export const BACKENDS = ['fly', 'kubernetes', 'local'] as const;
 export const SCHEDULES = ['always', 'market-hours'] as const;
 

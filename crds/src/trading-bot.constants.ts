@@ -16,3 +16,8 @@ export const CRD_NAME = `${PLURAL}.${GROUP}` as const;
 export const FINALIZER = 'hmmtrade.io/finalizer';
 /** Label carrying the bot id on every machine, pod and process the operator manages. */
 export const BOT_ID_LABEL = 'hmmtrade.io/bot-id';
+
+/** Whether a bot trades with paper or real money. */
+export const MODES = ['paper', 'live'] as const;
+/** Where a bot's orders go: alpaca (the real broker API) or sim (offline data and fills). */
+export const BROKER_KINDS = ['alpaca', 'sim'] as const;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseEnv, portNumber, postgresUrl } from './env-config.ts';
+import { parseEnv } from './env-config.ts';
+import { portNumber, postgresUrl } from './env-schemas.ts';
 import { ConfigError } from './errors.ts';
 
 const schema = z.object({

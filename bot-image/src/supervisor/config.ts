@@ -1,8 +1,8 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { parseEnv, type Environment } from '@hmmtrade/platform';
+import { TRADER_BIN } from '../trader-bin.ts';
 
 /** Bot ids become file names (`config/instances/<id>.yaml`), so only path-safe ids pass. */
 const BOT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -10,60 +10,71 @@ const BOT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** Variables only the supervisor may see; they are removed from the trader's environment. */
 const SUPERVISOR_ONLY_VARS = ['HMMTRADE_MACHINE_TOKEN'] as const;
 
-const emptyAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);
-
-const seconds = (fallback: number) =>
-  z.preprocess(
-    emptyAsUnset,
-    z.coerce
-      .number({ message: 'must be a number of seconds' })
-      .positive({ message: 'must be a positive number of seconds' })
-      .default(fallback),
+/** `schema`, reading an empty variable as an unset one. */
+const unlessEmpty = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(
+    z.transform((value: unknown) => (value === '' ? undefined : value)),
+    schema,
   );
 
-const traderCommand = z.string().transform((raw, ctx): string[] => {
-  const trimmed = raw.trim();
-  if (!trimmed.startsWith('[')) {
-    const words = trimmed.split(/\s+/).filter(Boolean);
-    if (words.length === 0) ctx.addIssue({ code: 'custom', message: 'must name a command' });
-    return words;
-  }
-  try {
-    const parsed: unknown = JSON.parse(trimmed);
-    const words = z.array(z.string()).safeParse(parsed);
-    if (words.success && words.data[0]) return words.data;
-  } catch {
-    // falls through to the issue below
-  }
-  ctx.addIssue({
-    code: 'custom',
-    message: 'must be a JSON array of strings, the first naming the program',
-  });
-  return [];
-});
+const seconds = (fallback: number) =>
+  unlessEmpty(
+    z._default(
+      z.coerce
+        .number({ message: 'must be a number of seconds' })
+        .check(z.positive({ message: 'must be a positive number of seconds' })),
+      fallback,
+    ),
+  );
+
+const issue = (input: string, message: string) => ({ code: 'custom' as const, input, message });
+
+const traderCommand = z.pipe(
+  z.string(),
+  z.transform((raw: string, ctx): string[] => {
+    const trimmed = raw.trim();
+    if (!trimmed.startsWith('[')) {
+      const words = trimmed.split(/\s+/).filter(Boolean);
+      if (words.length === 0) ctx.issues.push(issue(raw, 'must name a command'));
+      return words;
+    }
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      const words = z.array(z.string()).safeParse(parsed);
+      if (words.success && words.data[0]) return words.data;
+    } catch {
+      // falls through to the issue below
+    }
+    ctx.issues.push(issue(raw, 'must be a JSON array of strings, the first naming the program'));
+    return [];
+  }),
+);
 
 const supervisorEnvSchema = z.object({
   BOT_ID: z
     .string({ message: 'is required (the bot id the operator assigns)' })
-    .regex(BOT_ID_PATTERN, { message: 'must be letters, digits, ".", "_" or "-" (a bot id)' }),
-  HMMTRADE_API_URL: z
-    .url({ message: 'must be an http(s) URL', protocol: /^https?$/ })
-    .transform((url) => url.replace(/\/+$/, '')),
+    .check(
+      z.regex(BOT_ID_PATTERN, { message: 'must be letters, digits, ".", "_" or "-" (a bot id)' }),
+    ),
+  HMMTRADE_API_URL: z.pipe(
+    z.url({ message: 'must be an http(s) URL', protocol: /^https?$/ }),
+    z.transform((url: string) => url.replace(/\/+$/, '')),
+  ),
   HMMTRADE_MACHINE_TOKEN: z
     .string({ message: 'is required (the machine JWT the operator mints)' })
-    .min(1, { message: 'is required (the machine JWT the operator mints)' }),
-  TRADER_COMMAND: z.preprocess(emptyAsUnset, traderCommand.optional()),
-  BOT_WORK_DIR: z.preprocess(emptyAsUnset, z.string().optional()),
-  SPOOL_DIR: z.preprocess(emptyAsUnset, z.string().optional()),
+    .check(z.minLength(1, { message: 'is required (the machine JWT the operator mints)' })),
+  TRADER_COMMAND: unlessEmpty(z.optional(traderCommand)),
+  BOT_WORK_DIR: unlessEmpty(z.optional(z.string())),
+  SPOOL_DIR: unlessEmpty(z.optional(z.string())),
   STOP_TIMEOUT_SECONDS: seconds(30),
   HEARTBEAT_SECONDS: seconds(30),
-  TRADER_RELOAD_SIGNAL: z.preprocess(
-    emptyAsUnset,
-    z
-      .enum(['SIGHUP', 'SIGUSR1', 'SIGUSR2', 'none'], {
+  TRADER_RELOAD_SIGNAL: unlessEmpty(
+    z._default(
+      z.enum(['SIGHUP', 'SIGUSR1', 'SIGUSR2', 'none'], {
         message: 'must be SIGHUP, SIGUSR1, SIGUSR2 or none',
-      })
-      .default('none'),
+      }),
+      'none',
+    ),
   ),
 });
 
@@ -95,8 +106,7 @@ export interface SupervisorConfig {
  * own entry, so it runs the same in the repository and in the image, which has no CLI.
  */
 export function defaultTraderCommand(instanceFile: string): string[] {
-  const traderBin = fileURLToPath(new URL('../../bin/hmmtrade-trader.js', import.meta.url));
-  return [process.execPath, traderBin, 'run', '--config', instanceFile];
+  return [process.execPath, TRADER_BIN, 'run', '--config', instanceFile];
 }
 
 /** Where the supervisor writes the bot's profile (relative paths resolve against `workDir`). */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import {
   botProfileResponseSchema,
   brokerTokenResponseSchema,
@@ -8,6 +8,7 @@ import {
   type BrokerToken,
   type LogLine,
 } from './control-plane.schemas.ts';
+import { httpRequest, type HttpAnswer } from './http-request.ts';
 
 /**
  * A failed call to the control plane. `retriable` says whether waiting can fix it (network
@@ -45,13 +46,11 @@ export interface ControlPlaneClientOptions {
   apiUrl: string;
   botId: string;
   machineToken: string;
-  fetch?: typeof fetch;
-  /** Per-request timeout; default 15 s. */
+  /** Per-request timeout, the answer's body included; default 15 s. */
   timeoutMs?: number;
 }
 
 export function createControlPlaneClient(options: ControlPlaneClientOptions): ControlPlaneClient {
-  const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const base = options.apiUrl.replace(/\/+$/, '');
   const botPath = `/api/v1/internal/bots/${encodeURIComponent(options.botId)}`;
@@ -60,13 +59,13 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
-    schema: z.ZodType<T> | undefined,
+    schema: ZodMiniType<T> | undefined,
     signal: AbortSignal | undefined,
   ): Promise<T | undefined> {
     const timeout = AbortSignal.timeout(timeoutMs);
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await doFetch(`${base}${path}`, {
+      response = await httpRequest(new URL(`${base}${path}`), {
         method,
         headers: {
           authorization: `Bearer ${options.machineToken}`,
@@ -80,15 +79,15 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
       const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : networkReason(error);
       throw new ControlPlaneError(reason, { retriable: true, cause: error });
     }
-    const text = await response.text().catch(() => '');
-    if (!response.ok) throw httpError(response, text);
+    const { status, text } = response;
+    if (status < 200 || status > 299) throw httpError(response);
     if (!schema) return undefined;
     const parsed = schema.safeParse(parseJson(text));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
       throw new ControlPlaneError(`unexpected answer to ${method} ${path} (${where})`, {
-        status: response.status,
+        status,
         retriable: false,
       });
     }
@@ -112,12 +111,11 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
   };
 }
 
-function httpError(response: Response, text: string): ControlPlaneError {
-  const status = response.status;
+function httpError({ status, statusText, headers, text }: HttpAnswer): ControlPlaneError {
   const body = errorBodySchema.safeParse(parseJson(text));
-  const detail = body.success ? body.data.error.message : response.statusText;
+  const detail = body.success ? body.data.error.message : statusText;
   const retriable = status === 408 || status === 429 || status >= 500;
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+  const retryAfterMs = parseRetryAfter(headers['retry-after']);
   return new ControlPlaneError(`${status} ${detail}`.trim(), {
     status,
     retriable,
@@ -126,21 +124,18 @@ function httpError(response: Response, text: string): ControlPlaneError {
 }
 
 /** `Retry-After` as seconds or an HTTP date, in ms from now. */
-function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
+function parseRetryAfter(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/** The socket's reason; when several addresses were tried (IPv6 and IPv4), the first one's. */
 function networkReason(error: unknown): string {
-  const cause = error instanceof Error ? error.cause : undefined;
-  if (cause instanceof Error && cause.message) return cause.message;
-  if (cause instanceof AggregateError && cause.errors.length > 0) {
-    const first: unknown = cause.errors[0];
-    if (first instanceof Error) return first.message;
-  }
+  const first: unknown = error instanceof AggregateError ? error.errors[0] : undefined;
+  if (first instanceof Error) return first.message;
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -1,11 +1,18 @@
-import { z } from 'zod';
-import { BROKER_KINDS, MODES, profileSchema } from '@hmmtrade/crds';
+import * as z from 'zod/mini';
+import { en } from 'zod/v4/locales';
+import { BROKER_KINDS, MODES } from '@hmmtrade/crds';
 import { TRADER_EVENT_TYPES } from './trader-events.ts';
+
+// zod/mini (lean enough for the supervisor's memory budget) has no messages of its own: the
+// English ones of zod, so that `unexpected answer …` reasons read the same.
+z.config(en());
 
 /**
  * The answers of the bot protocol (DESIGN §6) as the supervisor reads them. They mirror
  * `api/src/internal/internal.contract.ts` and `brokerTokenContract`; the bot image does not
  * depend on the API package, so the shapes are restated here and checked on every answer.
+ * `profile` is only checked to be an object: the supervisor writes it out as is, the API has
+ * validated it (defaults applied) and the trader validates it again when it reads it.
  */
 export const botProfileResponseSchema = z.object({
   botId: z.string(),
@@ -14,11 +21,11 @@ export const botProfileResponseSchema = z.object({
   profile_json: z.object({
     mode: z.enum(MODES),
     broker: z.object({ kind: z.enum(BROKER_KINDS) }),
-    profile: profileSchema,
+    profile: z.record(z.string(), z.unknown()),
   }),
-  connection: z
-    .object({ id: z.string(), kind: z.string(), environment: z.string(), label: z.string() })
-    .nullable(),
+  connection: z.nullable(
+    z.object({ id: z.string(), kind: z.string(), environment: z.string(), label: z.string() }),
+  ),
 });
 
 export type BotProfile = z.infer<typeof botProfileResponseSchema>;
@@ -26,8 +33,8 @@ export type BotProfile = z.infer<typeof botProfileResponseSchema>;
 export const brokerTokenResponseSchema = z.object({
   kind: z.enum(['alpaca', 'sim']),
   environment: z.enum(['paper', 'live']),
-  credentials: z.object({ keyId: z.string(), secretKey: z.string() }).optional(),
-  token: z.string().optional(),
+  credentials: z.optional(z.object({ keyId: z.string(), secretKey: z.string() })),
+  token: z.optional(z.string()),
   expiresAt: z.iso.datetime({ offset: true }),
 });
 
@@ -59,16 +66,16 @@ export interface BotEvent {
 
 /** How spooled items are read back (a torn or foreign line fails and is skipped). */
 export const spooledLogLineSchema = z.object({
-  bootId: z.string().min(1),
-  seq: z.int().min(0),
+  bootId: z.string().check(z.minLength(1)),
+  seq: z.int().check(z.minimum(0)),
   ts: z.string(),
   stream: z.enum(['stdout', 'stderr', 'supervisor']),
   line: z.string(),
 });
 
 export const spooledEventSchema = z.object({
-  bootId: z.string().min(1),
-  seq: z.int().min(0),
+  bootId: z.string().check(z.minLength(1)),
+  seq: z.int().check(z.minimum(0)),
   ts: z.string(),
   type: z.enum(TRADER_EVENT_TYPES),
   payload: z.record(z.string(), z.unknown()),

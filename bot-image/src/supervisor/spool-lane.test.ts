@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { openSpoolLane, type SpoolLane } from './spool-lane.ts';
 
 const itemSchema = z.object({ bootId: z.string(), seq: z.int(), text: z.string() });

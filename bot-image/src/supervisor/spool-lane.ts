@@ -1,7 +1,7 @@
 import { open, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { z } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import {
   readCursor,
   readRecords,
@@ -44,7 +44,7 @@ export interface SpoolLane<T extends Spooled> {
 export interface SpoolLaneOptions<T> {
   dir: string;
   /** Validates a record read back; records failing it (torn, foreign) are skipped. */
-  schema: z.ZodType<T>;
+  schema: ZodMiniType<T>;
   flushIntervalMs?: number;
   /** Buffered bytes that trigger an immediate write; default 64 KiB. */
   flushBytes?: number;

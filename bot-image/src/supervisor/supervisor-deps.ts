@@ -13,7 +13,6 @@ export interface SupervisorDeps {
   stdout?: (line: string) => void;
   /** One line to the supervisor's stderr; default process.stderr. */
   stderr?: (line: string) => void;
-  fetch?: typeof fetch;
   /** Epoch ms; timestamps of audit items and token refresh timing. */
   now?: () => number;
   /** [0, 1); backoff jitter. */
@@ -33,7 +32,6 @@ export function resolveDeps(deps: SupervisorDeps): ResolvedDeps {
   return {
     stdout: deps.stdout ?? ((line) => void process.stdout.write(`${line}\n`)),
     stderr: deps.stderr ?? ((line) => void process.stderr.write(`${line}\n`)),
-    fetch: deps.fetch ?? fetch,
     now: deps.now ?? Date.now,
     random: deps.random ?? Math.random,
     bootId: deps.bootId ?? randomUUID,

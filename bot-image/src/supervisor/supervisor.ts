@@ -74,7 +74,7 @@ async function supervise(
   stop: AbortSignal,
 ): Promise<number> {
   const bootId = io.bootId();
-  const client = createControlPlaneClient({ ...config, fetch: io.fetch });
+  const client = createControlPlaneClient(config);
   const fatal = async (message: string) => {
     io.stderr(`supervisor: fatal: ${message}`);
     run.sink?.log('supervisor', `fatal: ${message}`);
