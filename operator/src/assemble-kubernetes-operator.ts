@@ -65,6 +65,7 @@ export function assembleKubernetesOperator(deps: {
   const runtime = createKubernetesRuntime({
     kubeConfig,
     namespace: settings.namespace,
+    logger,
     ownerFor: (botId) => {
       const object = source.object(botId);
       const { name, uid } = object?.metadata ?? {};

@@ -132,6 +132,12 @@ export function createOperator(deps: OperatorDeps): Operator {
   return {
     async start() {
       await deps.source.start((botId) => queue?.add(botId));
+      // A backend that is down now is retried by every reconcile, which reads the runtime anyway.
+      await deps.runtime
+        .watch?.((botId) => {
+          if (deps.source.get(botId)) queue?.add(botId);
+        })
+        .catch((error: unknown) => logger.warn({ err: error }, 'runtime cache not filled yet'));
       deps.leader.start({ onStartedLeading: startLeading, onStoppedLeading: stopLeading });
     },
     async stop() {
@@ -139,6 +145,7 @@ export function createOperator(deps: OperatorDeps): Operator {
       await deps.leader.stop();
       await term?.stop({ timeoutMs: 30_000 });
       await deps.source.stop();
+      await deps.runtime.close?.();
     },
     isLeader: () => deps.leader.isLeader(),
     drained: () => queue?.drained() ?? Promise.resolve(),

@@ -69,5 +69,8 @@ export function guardRuntime(runtime: BotRuntime, guards: RuntimeGuards): BotRun
     stop: (botId, options) => call('stop', () => runtime.stop(botId, options)),
     update: (desired) => call('update', () => runtime.update(desired)),
     destroy: (botId) => call('destroy', () => runtime.destroy(botId)),
+    // Unguarded: filling a cache is not a call the breaker should count or refuse.
+    ...(runtime.watch ? { watch: runtime.watch.bind(runtime) } : {}),
+    ...(runtime.close ? { close: runtime.close.bind(runtime) } : {}),
   };
 }

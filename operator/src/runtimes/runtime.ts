@@ -44,4 +44,13 @@ export interface BotRuntime {
   update(desired: DesiredInstance): Promise<ObservedInstance>;
   /** Removes the instance for good (stopping it first if needed). */
   destroy(botId: string): Promise<void>;
+  /**
+   * Optional, for a runtime that keeps a cache of its instances (an informer): fills it and
+   * reports the bot id of every instance that changes, whoever changed it (a pod the kubelet
+   * started, one a person deleted), so the operator reconciles that bot at once rather than at
+   * the next resync. The operator calls it before it reconciles.
+   */
+  watch?(onChange: (botId: string) => void): Promise<void>;
+  /** Optional: stops what `watch` or the first call started. */
+  close?(): Promise<void>;
 }

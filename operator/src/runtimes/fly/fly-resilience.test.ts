@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FlySimOptions } from '@hmmtrade/testkit/fly-sim';
 import { desiredInstance } from '../testing/desired-instance.ts';
 import type { BotRuntime } from '../runtime.ts';
 import { createFlyRuntime } from './fly-runtime.ts';
@@ -8,10 +9,19 @@ import type { FlyUnderTest } from './testing/sim-harness.ts';
 
 const BOTS = Array.from({ length: 30 }, (_, i) => `bot-${String(i).padStart(2, '0')}`);
 
-/** Quick timeouts and retries, so injected hangs cost little. */
+/**
+ * Quick timeouts and retries, so injected hangs cost little. Both operators create and list in
+ * one app, whose buckets the sim shares between them: at the documented 1/s this test would
+ * measure that limit rather than the faults, so the app buckets are 20/s here (10/s each side).
+ */
+const SIM_APP_LIMIT: FlySimOptions['rateLimits'] = { appAction: { perSecond: 20, burst: 20 } };
 const TUNING: Partial<FlyRuntimeOptions> = {
   startWaitSeconds: 2,
-  clientOptions: { requestTimeoutMs: 1_000, retry: { maxAttempts: 3, baseMs: 50, maxMs: 400 } },
+  clientOptions: {
+    requestTimeoutMs: 1_000,
+    retry: { maxAttempts: 3, baseMs: 50, maxMs: 400 },
+    rateLimits: { appAction: { ratePerSecond: 10, burst: 9 } },
+  },
 };
 
 /** One level-triggered pass for a bot, as the reconciler does it; true once it runs. */
@@ -34,7 +44,7 @@ afterEach(async () => {
 
 describe('fly runtime under injected faults', () => {
   it('two operators converge 30 bots through 5xx, 429, timeouts and lost answers, one machine each', async () => {
-    made = await flyUnderTest({ seed: 20260302 }, TUNING);
+    made = await flyUnderTest({ seed: 20260302, rateLimits: SIM_APP_LIMIT }, TUNING);
     const { sim } = made;
     // A second operator on the same app: only the machine name and leases keep them apart.
     const rival = createFlyRuntime({

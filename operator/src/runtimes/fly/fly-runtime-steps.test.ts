@@ -44,10 +44,10 @@ describe('fly runtime steps (scripted client)', () => {
 
   it('a create refused with a unique-name 422 adopts the machine instead of failing', async () => {
     const client = createScriptedClient();
+    const first = await runtimeOn(client).create(desiredInstance('b1'));
+    // Another operator's first list misses the machine (a lagging list), so it sends the create.
     const runtime = runtimeOn(client);
-    const first = await runtime.create(desiredInstance('b1'));
     let lists = 0;
-    // The first lookup misses the machine (a lagging list), so the create is sent and refused.
     client.override('listMachines', (app, query) =>
       lists++ === 0 ? Promise.resolve([]) : client.base.listMachines(app, query),
     );
@@ -59,6 +59,36 @@ describe('fly runtime steps (scripted client)', () => {
     const adopted = await runtime.create(desiredInstance('b1'));
     expect(adopted.instanceId).toBe(first.instanceId);
     expect(client.machines.size).toBe(1);
+  });
+
+  it('creates new bots with one list of the app, then reads known machines by id', async () => {
+    const client = createScriptedClient();
+    const runtime = runtimeOn(client);
+    for (const botId of ['b1', 'b2', 'b3']) {
+      expect(await runtime.observe(botId)).toBeNull();
+      expect((await runtime.create(desiredInstance(botId))).state).toBe('running');
+    }
+    expect(called(client, 'listMachines')).toHaveLength(1);
+    expect(called(client, 'createMachine')).toHaveLength(3);
+    expect(called(client, 'waitMachine')).toHaveLength(3);
+    expect(called(client, 'getMachine')).toEqual([]);
+    expect(await runtime.observe('b2')).toMatchObject({ instanceId: 'm2', state: 'running' });
+    expect(called(client, 'getMachine')).toEqual([['getMachine', 'app', 'm2']]);
+    expect(called(client, 'listMachines')).toHaveLength(1);
+  });
+
+  it('after a create without answer, asks the API about that bot instead of trusting the list', async () => {
+    const client = createScriptedClient();
+    const runtime = runtimeOn(client);
+    expect(await runtime.observe('b1')).toBeNull();
+    client.override('createMachine', async (app, request) => {
+      await client.base.createMachine(app, request); // made, but the answer never arrives
+      throw apiError(503, 'connection reset');
+    });
+    await expect(runtime.create(desiredInstance('b1'))).rejects.toBeInstanceOf(TransientError);
+    expect(await runtime.observe('b1')).toMatchObject({ instanceId: 'm1' });
+    const [, , query] = called(client, 'listMachines')[1] ?? [];
+    expect(query).toEqual({ metadata: { hmmtrade_bot_id: 'b1' } });
   });
 
   it('a name taken by an unmanaged machine is Stalled and names it', async () => {

@@ -1,5 +1,7 @@
 import { StalledError, TransientError, WaitingError } from '../../reconcile/errors.ts';
 import type { BotRuntime, DesiredInstance, ObservedInstance } from '../runtime.ts';
+import { createAppInventory } from './app-inventory.ts';
+import { createBotMachines } from './bot-machines.ts';
 import { createKeyedLock } from './keyed-lock.ts';
 import { createMachineLifecycle, NOT_RUNNING, SHORT_LEASE_SECONDS } from './machine-lifecycle.ts';
 import { botIdOf, CONFIG_HASH_KEY, machineConfig } from './machine-mapping.ts';
@@ -36,6 +38,13 @@ export interface FlyRuntimeOptions {
   stopGraceSeconds?: number;
   /** Stop timeout for `destroy` when the machine config has none (30 s). */
   destroyStopSeconds?: number;
+  /**
+   * How long a list that showed a bot without a machine is trusted (60 s): meanwhile `observe`
+   * answers null and `create` skips its find without asking the API again. Only a machine made
+   * by someone else can hide in that window, and machine names are unique per app, so a create
+   * of it answers 409 and adopts it.
+   */
+  absenceTrustSeconds?: number;
   logger?: FlyRuntimeLogger;
 }
 
@@ -49,11 +58,7 @@ export interface FlyRuntime extends BotRuntime {
 const DEFAULT_GUEST: MachineGuest = { cpu_kind: 'shared', cpus: 1, memory_mb: 1024 };
 const DEFAULT_RESTART: MachineRestart = { policy: 'on-failure', max_retries: 3 };
 
-/** How long an observed absence lets `create` skip its own find-before-create list. */
-const ABSENT_TRUST_MS = 5_000;
-
 export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
-  const absentSince = new Map<string, number>();
   const client = options.client ?? clientFrom(options);
   const logger = options.logger ?? { warn: () => undefined };
   const startWait = options.startWaitSeconds ?? 20;
@@ -77,17 +82,14 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
     touchedApps.add(app);
     return app;
   };
-  const ensuredApps = new Set<string>();
-
-  const find = async (botId: string): Promise<Machine | undefined> =>
-    (await ops.findAll(appFor(botId), botId))[0];
-
-  /** The bot's machine as observed now; a machine that vanished meanwhile is a transient. */
-  const observeNow = async (botId: string, fallback?: Machine): Promise<ObservedInstance> => {
-    const machine = (await find(botId)) ?? fallback;
-    if (!machine) throw new TransientError(`fly: machine of bot ${botId} vanished`);
-    return observedInstance(botId, machine);
-  };
+  const ensuredApps = new Map<string, Promise<void>>();
+  const inventory = createAppInventory({
+    listManaged: (app) => ops.listManaged(app),
+    absenceTrustMs: (options.absenceTrustSeconds ?? 60) * 1000,
+  });
+  const machines = createBotMachines({ client, ops, inventory, logger });
+  const observeNow = async (app: string, botId: string, machine: Machine) =>
+    observedInstance(botId, await machines.reread(app, botId, machine));
 
   const existingFor = (botId: string, machine: Machine): ObservedInstance => {
     if (machine.state === 'destroying') {
@@ -99,15 +101,24 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
     return observedInstance(botId, machine);
   };
 
-  async function ensureApp(app: string): Promise<void> {
-    if (!options.orgSlug || ensuredApps.has(app)) return;
-    await client.ensureApp(app, options.orgSlug);
-    ensuredApps.add(app);
+  /** Makes the app once; concurrent creates share the calls. */
+  function ensureApp(app: string): Promise<void> {
+    const orgSlug = options.orgSlug;
+    if (!orgSlug) return Promise.resolve();
+    let ensured = ensuredApps.get(app);
+    if (!ensured) {
+      ensured = client.ensureApp(app, orgSlug).catch((error: unknown) => {
+        ensuredApps.delete(app);
+        throw error;
+      });
+      ensuredApps.set(app, ensured);
+    }
+    return ensured;
   }
 
   /** After a name conflict: the machine a lost response or another operator made for the bot. */
   async function adopt(app: string, botId: string, conflict: unknown): Promise<ObservedInstance> {
-    const tagged = (await ops.findAll(app, botId))[0];
+    const tagged = (await machines.listed(app, botId))[0];
     if (tagged) return existingFor(botId, tagged);
     const named = (await client.listMachines(app)).find(
       (m) => m.name === machineName(botId) && m.state !== 'destroyed',
@@ -130,18 +141,9 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
     const { botId } = desired;
     const app = appFor(botId);
     await ensureApp(app);
-    // A list moments ago found no machine: skip the find. Names are unique per app, so a
-    // machine made since (a retried create) still cannot be doubled: it answers 409 → adopt.
-    const seenAbsent = absentSince.get(botId);
-    absentSince.delete(botId);
-    const [existing, ...extra] =
-      seenAbsent !== undefined && Date.now() - seenAbsent < ABSENT_TRUST_MS
-        ? []
-        : await ops.findAll(app, botId);
-    if (extra.length > 0) {
-      const ids = [existing, ...extra].map((m) => m?.id);
-      logger.warn({ bot_id: botId, machine_ids: ids }, 'fly: bot has more than one machine');
-    }
+    // A recent list shows no machine: no find. Names are unique per app, so a machine made
+    // since (a retried create, another operator) still cannot be doubled: 409 → adopt.
+    const existing = await machines.current(app, botId);
     if (existing) return existingFor(botId, existing);
     let machine: Machine;
     try {
@@ -155,20 +157,22 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
       if (isNameConflict(error)) {
         return adopt(app, botId, error);
       }
+      inventory.forget(app, botId); // the answer may be lost, not the machine
       throw error;
     }
-    if (!machine.id) return observeNow(botId, machine);
+    inventory.record(app, botId, [machine], Date.now()); // it exists from the answer on
+    if (!machine.id) return observeNow(app, botId, machine);
     const started = await ops.waitFor(app, machine.id, 'started', startWait, { justCreated: true });
-    // The wait answered `started`: no need to list again to learn it.
+    // The wait answered `started`: no need to read the machine again to learn it.
     return started
       ? observedInstance(botId, { ...machine, state: 'started' })
-      : observeNow(botId, machine);
+      : observeNow(app, botId, machine);
   }
 
   async function update(desired: DesiredInstance): Promise<ObservedInstance> {
     const { botId } = desired;
     const app = appFor(botId);
-    const found = await find(botId);
+    const found = await machines.current(app, botId);
     if (!found?.id) return create(desired);
     if (found.config?.metadata?.[CONFIG_HASH_KEY] === desired.configHash) {
       return existingFor(botId, found);
@@ -200,7 +204,7 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
       const version = updated.version ?? updated.instance_id;
       await ops.waitFor(app, id, 'started', startWait, { instanceId: version });
     }
-    return observeNow(botId, updated);
+    return observeNow(app, botId, { ...updated, id: updated.id ?? id });
   }
 
   return {
@@ -208,8 +212,7 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
     appFor,
 
     async observe(botId) {
-      const machine = await find(botId);
-      if (!machine) absentSince.set(botId, Date.now());
+      const machine = await machines.current(appFor(botId), botId);
       return machine ? observedInstance(botId, machine) : null;
     },
 
@@ -218,7 +221,7 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
         typeof options.app === 'string'
           ? [options.app]
           : [...new Set([...((await options.apps?.()) ?? []), ...touchedApps])];
-      const perApp = await Promise.all(apps.map((app) => ops.listManaged(app)));
+      const perApp = await Promise.all(apps.map((app) => inventory.refresh(app)));
       return perApp.flat().map((m) => observedInstance(botIdOf(m) ?? '', m));
     },
 
@@ -227,7 +230,7 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
     start: (botId) =>
       lock.run(botId, async () => {
         const app = appFor(botId);
-        let machine = await find(botId);
+        let machine = await machines.current(app, botId);
         if (!machine?.id) throw new TransientError(`fly: start: bot ${botId} has no machine`);
         const id = machine.id;
         if (machine.state === 'destroying') return existingFor(botId, machine);
@@ -240,14 +243,15 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
           client.startMachine(app, id, lease),
         );
         await ops.waitFor(app, id, 'started', startWait);
-        return observeNow(botId, machine);
+        return observeNow(app, botId, machine);
       }),
 
     stop: (botId, stop) =>
       lock.run(botId, async () => {
         const app = appFor(botId);
-        for (const machine of await ops.findAll(app, botId))
+        for (const machine of await machines.all(app, botId)) {
           await lifecycle.stop(app, machine, stop);
+        }
       }),
 
     update: (desired) => lock.run(desired.botId, () => update(desired)),
@@ -255,7 +259,10 @@ export function createFlyRuntime(options: FlyRuntimeOptions): FlyRuntime {
     destroy: (botId) =>
       lock.run(botId, async () => {
         const app = appFor(botId);
-        for (const machine of await ops.findAll(app, botId)) await lifecycle.destroy(app, machine);
+        for (const machine of await machines.all(app, botId)) {
+          await lifecycle.destroy(app, machine);
+        }
+        inventory.record(app, botId, [], Date.now());
       }),
   };
 }

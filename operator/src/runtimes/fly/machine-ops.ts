@@ -49,6 +49,17 @@ export interface MachineOpsOptions {
   logger: FlyRuntimeLogger;
 }
 
+/** A bot's machines, the one to act on first: the one with the bot's name, then the oldest. */
+export function preferredFirst(botId: string, machines: Machine[]): Machine[] {
+  const name = machineName(botId);
+  return machines.sort(
+    (a, b) =>
+      Number(b.name === name) - Number(a.name === name) ||
+      (a.created_at ?? '').localeCompare(b.created_at ?? '') ||
+      (a.id ?? '').localeCompare(b.id ?? ''),
+  );
+}
+
 export function createMachineOps({ client, logger }: MachineOpsOptions): MachineOps {
   /**
    * A lease whose grant answer was lost (the retry then meets our own lease, 409) is recognised
@@ -76,15 +87,10 @@ export function createMachineOps({ client, logger }: MachineOpsOptions): Machine
       const listed = await client
         .listMachines(app, { metadata: { [BOT_ID_KEY]: botId } })
         .catch(missingApp);
-      const name = machineName(botId);
-      return listed
-        .filter((m) => botIdOf(m) === botId && !isDestroyed(m))
-        .sort(
-          (a, b) =>
-            Number(b.name === name) - Number(a.name === name) ||
-            (a.created_at ?? '').localeCompare(b.created_at ?? '') ||
-            (a.id ?? '').localeCompare(b.id ?? ''),
-        );
+      return preferredFirst(
+        botId,
+        listed.filter((m) => botIdOf(m) === botId && !isDestroyed(m)),
+      );
     },
 
     async listManaged(app) {

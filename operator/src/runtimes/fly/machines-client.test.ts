@@ -95,7 +95,8 @@ describe('machines client requests', () => {
       justCreated: true,
     } as const;
     expect(await client.waitMachine('app', 'm1', query)).toEqual({ ok: true, state: 'started' });
-    expect(delays).toHaveLength(1);
+    // A pause before the first wait on a machine just created, then one retry of the 404.
+    expect(delays).toEqual([250, expect.any(Number)]);
     expect(server.requests[1]?.path).toBe('/v1/apps/app/machines/m1/wait');
     expect(Object.fromEntries(server.requests[1]?.query ?? [])).toEqual({
       state: 'started',

@@ -16,6 +16,12 @@ export interface MachinesClientOptions extends MachinesHttpOptions {
 }
 
 const LEASE_HEADER = 'fly-machine-lease-nonce';
+/**
+ * Fly answers 404 to a wait sent right after the create, for a moment; pausing this long first
+ * usually saves that call and a token of the machine's wait bucket (a 404 is still retried). A
+ * machine takes longer than this to start anyway.
+ */
+const JUST_CREATED_PAUSE_MS = 250;
 
 const seg = encodeURIComponent;
 const machinesPath = (app: string): string => `/v1/apps/${seg(app)}/machines`;
@@ -129,6 +135,7 @@ export function createMachinesClient(options: MachinesClientOptions): MachinesCl
           path: `${machinePath(app, machineId)}/wait`,
           query: { state: query.state, timeout, instance_id: query.instanceId },
           timeoutMs: timeout * 1000 + waitMarginMs,
+          pauseMs: query.justCreated ? JUST_CREATED_PAUSE_MS : undefined,
           beforeAttempt: paced(app, 'wait', machineId),
           retryStatus: (status) => {
             if (status === 404) return query.justCreated === true;

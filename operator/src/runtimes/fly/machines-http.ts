@@ -43,6 +43,8 @@ export interface HttpRequest {
   body?: unknown;
   headers?: Readonly<Record<string, string>>;
   timeoutMs?: number;
+  /** A pause before the first attempt, for an API known not to answer usefully at once. */
+  pauseMs?: number;
   /** Called before every attempt (rate limiting). */
   beforeAttempt?: () => Promise<void>;
   /**
@@ -138,6 +140,7 @@ export function createHttpExecutor(options: MachinesHttpOptions): HttpExecutor {
 
   return async (request) => {
     const what = `fly: ${request.operation}`;
+    if (request.pauseMs) await sleep(request.pauseMs);
     for (let n = 1; ; n++) {
       await request.beforeAttempt?.();
       let response: Response;

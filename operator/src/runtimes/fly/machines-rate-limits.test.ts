@@ -65,11 +65,21 @@ describe('machines rate limits', () => {
     expect(done()).toBe(2);
   });
 
-  it('leaves app-scoped actions unpaced unless given a limit', async () => {
+  it('paces app-scoped actions per app and action at 1/s, one token short of the burst', async () => {
     const clock = createFakeClock();
-    const unpaced = acquireMany(createMachinesRateLimits({ clock }), 50, 'list');
+    const limits = createMachinesRateLimits({ clock });
+    const creates = acquireMany(limits, 5, 'create');
+    const lists = acquireMany(limits, 2, 'list');
+    let otherApp = 0;
+    void limits.acquire('other', 'create').then(() => otherApp++);
     await clock.flush();
-    expect(unpaced()).toBe(50);
+    expect([creates(), lists(), otherApp]).toEqual([2, 2, 1]);
+    await clock.advance(999);
+    expect(creates()).toBe(2);
+    await clock.advance(1);
+    expect(creates()).toBe(3);
+    await clock.advance(2000);
+    expect(creates()).toBe(5);
   });
 
   it('paces app-scoped actions per app with their own limit', async () => {

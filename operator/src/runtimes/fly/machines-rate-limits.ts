@@ -25,9 +25,9 @@ export type MachinesAction =
   | 'app';
 
 /**
- * Client-side pacing to Fly's documented limits: 1 request/s per action per machine with burst
- * 3, Get Machine 5/s with burst 10. Actions with no machine (list, create, apps) have no
- * documented limit; they are paced per app only when `appAction` is given.
+ * Client-side pacing to Fly's documented limits: 1 request/s per action with burst 3, Get
+ * Machine 5/s with burst 10, keyed by machine, or by app for the actions that name no machine
+ * (list, create, apps). A request waits for its token instead of drawing a 429.
  */
 export interface MachinesRateLimitOptions {
   /**
@@ -37,7 +37,10 @@ export interface MachinesRateLimitOptions {
   machineAction?: BucketLimit;
   /** Get Machine, per machine. Default 5/s with burst 10, refilled 10 % slower. */
   getMachine?: BucketLimit;
-  /** List, create and app calls, per app and action. Default: not paced (undocumented). */
+  /**
+   * List, create and app calls, per app and action. Default 1/s with burst 2: the documented
+   * rate, one token short of the documented burst.
+   */
   appAction?: BucketLimit;
   clock?: Clock;
 }
@@ -50,14 +53,17 @@ export interface MachinesRateLimits {
   size(): number;
 }
 
-/** Fly's documented limits. */
+/** Fly's documented limits; the action limit holds per app for actions that name no machine. */
 export const FLY_MACHINE_ACTION_LIMIT: BucketLimit = { ratePerSecond: 1, burst: 3 };
 export const FLY_GET_MACHINE_LIMIT: BucketLimit = { ratePerSecond: 5, burst: 10 };
 
 /**
- * The default buckets refill this much slower than documented: the API counts a request when it
- * arrives, we when we send it, and network jitter between the two would otherwise turn a request
- * at exactly the documented pace into a 429.
+ * The API counts a request when it arrives, we when we send it, and network jitter between the
+ * two would turn a request at exactly the documented pace into a 429. The default buckets keep
+ * a margin for that. A machine's buckets see a few calls each, so they simply refill 10 % slower.
+ * An app's buckets carry every create of the app, where 10 % would be 10 % of the wall time: they
+ * keep the documented rate and leave one token of the burst unused instead, which absorbs up to
+ * a second of jitter for the same long-run throughput.
  */
 const HEADROOM = 0.9;
 const withHeadroom = (limit: BucketLimit): BucketLimit => ({
@@ -66,6 +72,10 @@ const withHeadroom = (limit: BucketLimit): BucketLimit => ({
 });
 const DEFAULT_MACHINE_ACTION_LIMIT = withHeadroom(FLY_MACHINE_ACTION_LIMIT);
 const DEFAULT_GET_MACHINE_LIMIT = withHeadroom(FLY_GET_MACHINE_LIMIT);
+const DEFAULT_APP_ACTION_LIMIT: BucketLimit = {
+  ...FLY_MACHINE_ACTION_LIMIT,
+  burst: FLY_MACHINE_ACTION_LIMIT.burst - 1,
+};
 
 interface Bucket {
   limiter: RateLimiter;
@@ -84,8 +94,8 @@ export function createMachinesRateLimits(
   const buckets = new Map<string, Bucket>();
   let calls = 0;
 
-  const limitFor = (action: MachinesAction, machineId: string | undefined): BucketLimit | null => {
-    if (machineId === undefined) return options.appAction ?? null;
+  const limitFor = (action: MachinesAction, machineId: string | undefined): BucketLimit => {
+    if (machineId === undefined) return options.appAction ?? DEFAULT_APP_ACTION_LIMIT;
     if (action === 'get') return options.getMachine ?? DEFAULT_GET_MACHINE_LIMIT;
     return options.machineAction ?? DEFAULT_MACHINE_ACTION_LIMIT;
   };
@@ -102,7 +112,6 @@ export function createMachinesRateLimits(
     async acquire(app, action, machineId) {
       if (++calls % SWEEP_EVERY === 0) sweep();
       const limit = limitFor(action, machineId);
-      if (!limit) return;
       const key = `${app}\0${machineId ?? ''}\0${action}`;
       let bucket = buckets.get(key);
       if (!bucket) {

@@ -1,34 +1,35 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { CoreV1Api, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { isAlreadyExists, isNotFound, kubeError } from './kube-errors.ts';
-import { MANAGED_SELECTOR } from './resource-names.ts';
+import type { ManagedPod, ManagedSecret } from './managed-list-watch.ts';
 
-/** The pod and Secret calls the runtime makes, in one namespace, with errors already mapped. */
+/**
+ * The pod and Secret requests the runtime makes, in one namespace, with errors already mapped.
+ * Every write returns the object as the apiserver answered, so the runtime can cache it.
+ */
 export interface KubeObjects {
-  readPod(name: string): Promise<V1Pod | null>;
-  readSecret(name: string): Promise<V1Secret | null>;
-  /** The managed pods and Secrets of the namespace. */
-  listManaged(): Promise<{ pods: V1Pod[]; secrets: V1Secret[] }>;
+  /** Live reads, for when a create finds the name taken. */
+  readPod(name: string): Promise<ManagedPod | null>;
+  readSecret(name: string): Promise<ManagedSecret | null>;
   /** The object as created, or null when an object of that name already exists. */
-  createPod(pod: V1Pod): Promise<V1Pod | null>;
-  createSecret(secret: V1Secret): Promise<V1Secret | null>;
+  createPod(pod: V1Pod): Promise<ManagedPod | null>;
+  createSecret(secret: V1Secret): Promise<ManagedSecret | null>;
   /** Overwrites the Secret (data included) if it still has `resourceVersion`. */
-  replaceSecret(secret: V1Secret, resourceVersion: string | undefined): Promise<void>;
-  annotateSecret(name: string, annotations: Record<string, string | null>): Promise<void>;
-  /** Deletes the pod with that uid (any, without `uid`); missing is fine. */
-  deletePod(name: string, options: { gracePeriodSeconds?: number; uid?: string }): Promise<void>;
+  replaceSecret(secret: V1Secret, resourceVersion: string | undefined): Promise<ManagedSecret>;
+  annotateSecret(name: string, annotations: Record<string, string | null>): Promise<ManagedSecret>;
+  /**
+   * Deletes the pod with that uid (any, without `uid`); missing is fine. Returns the pod as the
+   * apiserver left it (terminating, or already gone), or null.
+   */
+  deletePod(
+    name: string,
+    options: { gracePeriodSeconds?: number; uid?: string },
+  ): Promise<ManagedPod | null>;
   deleteSecret(name: string): Promise<void>;
-  /** Polls until the pod with `uid` is gone; false if it is still there after `timeoutMs`. */
-  waitPodGone(name: string, uid: string | undefined, timeoutMs: number): Promise<boolean>;
 }
 
-/** `core` calls in `namespace`, polling every `pollIntervalMs` while waiting. */
-export function createKubeObjects(deps: {
-  core: CoreV1Api;
-  namespace: string;
-  pollIntervalMs: number;
-}): KubeObjects {
+/** `core` calls in `namespace`. */
+export function createKubeObjects(deps: { core: CoreV1Api; namespace: string }): KubeObjects {
   const { core, namespace } = deps;
   const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
@@ -55,71 +56,60 @@ export function createKubeObjects(deps: {
       throw kubeError(action, error);
     }
   }
-  const readPod = (name: string) =>
-    orNull(`read pod ${name}`, () => core.readNamespacedPod({ namespace, name }));
+  const pod = (object: V1Pod) => object as ManagedPod;
+  const secret = (object: V1Secret) => object as ManagedSecret;
 
   return {
-    readPod,
+    readPod: (name) =>
+      orNull(`read pod ${name}`, async () =>
+        pod(await core.readNamespacedPod({ namespace, name })),
+      ),
     readSecret: (name) =>
-      orNull(`read secret ${name}`, () => core.readNamespacedSecret({ namespace, name })),
-
-    listManaged: () =>
-      call(`list pods and secrets in ${namespace}`, async () => {
-        const query = { namespace, labelSelector: MANAGED_SELECTOR };
-        const [pods, secrets] = await Promise.all([
-          core.listNamespacedPod(query),
-          core.listNamespacedSecret(query),
-        ]);
-        return { pods: pods.items, secrets: secrets.items };
-      }),
-
-    createPod: (pod) =>
-      created(`create pod ${String(pod.metadata?.name)}`, () =>
-        core.createNamespacedPod({ namespace, body: pod }),
-      ),
-    createSecret: (secret) =>
-      created(`create secret ${String(secret.metadata?.name)}`, () =>
-        core.createNamespacedSecret({ namespace, body: secret }),
+      orNull(`read secret ${name}`, async () =>
+        secret(await core.readNamespacedSecret({ namespace, name })),
       ),
 
-    async replaceSecret(secret, resourceVersion) {
-      const name = String(secret.metadata?.name);
-      const body = { ...secret, metadata: { ...secret.metadata, resourceVersion } };
-      await call(`replace secret ${name}`, () =>
-        core.replaceNamespacedSecret({ namespace, name, body }),
+    createPod: (body) =>
+      created(`create pod ${String(body.metadata?.name)}`, async () =>
+        pod(await core.createNamespacedPod({ namespace, body })),
+      ),
+    createSecret: (body) =>
+      created(`create secret ${String(body.metadata?.name)}`, async () =>
+        secret(await core.createNamespacedSecret({ namespace, body })),
+      ),
+
+    replaceSecret(body, resourceVersion) {
+      const name = String(body.metadata?.name);
+      const versioned = { ...body, metadata: { ...body.metadata, resourceVersion } };
+      return call(`replace secret ${name}`, async () =>
+        secret(await core.replaceNamespacedSecret({ namespace, name, body: versioned })),
       );
     },
 
-    async annotateSecret(name, annotations) {
-      await call(`annotate secret ${name}`, () =>
-        core.patchNamespacedSecret(
-          { namespace, name, body: { metadata: { annotations } } },
-          mergePatch,
+    annotateSecret(name, annotations) {
+      return call(`annotate secret ${name}`, async () =>
+        secret(
+          await core.patchNamespacedSecret(
+            { namespace, name, body: { metadata: { annotations } } },
+            mergePatch,
+          ),
         ),
       );
     },
 
-    async deletePod(name, options) {
+    deletePod(name, options) {
       // In the body: with a body present the apiserver ignores the query's gracePeriodSeconds.
       const body = {
         gracePeriodSeconds: options.gracePeriodSeconds,
         preconditions: options.uid ? { uid: options.uid } : undefined,
       };
-      await orNull(`delete pod ${name}`, () => core.deleteNamespacedPod({ namespace, name, body }));
+      return orNull(`delete pod ${name}`, async () =>
+        pod(await core.deleteNamespacedPod({ namespace, name, body })),
+      );
     },
 
     async deleteSecret(name) {
       await orNull(`delete secret ${name}`, () => core.deleteNamespacedSecret({ namespace, name }));
-    },
-
-    async waitPodGone(name, uid, timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const pod = await readPod(name);
-        if (!pod || (uid !== undefined && pod.metadata?.uid !== uid)) return true;
-        if (Date.now() >= deadline) return false;
-        await sleep(deps.pollIntervalMs);
-      }
     },
   };
 }

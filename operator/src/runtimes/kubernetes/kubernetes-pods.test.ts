@@ -206,13 +206,15 @@ describe('kubernetes runtime: crashes', () => {
       },
       mergePatch,
     );
-    const crashed = await rt.runtime.observe(BOT_ID);
-    expect(crashed).toMatchObject({
-      state: 'crashed',
-      lastExitCode: 3,
-      restarts: 2,
-      lastExitAt: finishedAt.toISOString(),
-    });
+    // The runtime reads through its pod informer: the kubelet's write shows up a moment later.
+    await eventually(async () =>
+      expect(await rt.runtime.observe(BOT_ID)).toMatchObject({
+        state: 'crashed',
+        lastExitCode: 3,
+        restarts: 2,
+        lastExitAt: finishedAt.toISOString(),
+      }),
+    );
     // The kubelet restarts it (restartPolicy OnFailure): start leaves the pod alone.
     await rt.runtime.start(BOT_ID);
     expect((await readPod(rt.namespace)).metadata?.uid).toBe(pod.metadata?.uid);
@@ -243,7 +245,9 @@ describe('kubernetes runtime: crashes', () => {
       },
       mergePatch,
     );
-    expect(await rt.runtime.observe(BOT_ID)).toMatchObject({ state: 'crashed', lastExitCode: 0 });
+    await eventually(async () =>
+      expect(await rt.runtime.observe(BOT_ID)).toMatchObject({ state: 'crashed', lastExitCode: 0 }),
+    );
     await rt.runtime.start(BOT_ID);
     const again = await running(rt);
     expect(again?.restarts).toBe(1);

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api } from '@kubernetes/client-node';
-import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig, V1Pod, V1Secret } from '@kubernetes/client-node';
+import { createLogger, type Logger } from '@hmmtrade/platform';
 import { StalledError, TransientError, WaitingError } from '../../reconcile/errors.ts';
 import type { BotRuntime, DesiredInstance, ObservedInstance, StopOptions } from '../runtime.ts';
 import {
@@ -11,6 +13,7 @@ import {
 import type { InstanceRecord } from './instance-record.ts';
 import { createKeyedLock } from './keyed-lock.ts';
 import { createKubeObjects } from './kube-objects.ts';
+import { createManagedObjects } from './managed-objects.ts';
 import { botPod, graceSeconds } from './pod-spec.ts';
 import type { BrokerSecretRef } from './pod-spec.ts';
 import { groupByBot, observedInstance } from './pod-state.ts';
@@ -40,8 +43,10 @@ export interface KubernetesRuntimeOptions {
   imagePullSecrets?: readonly string[];
   /** Time past a pod's grace period for the kubelet to report it gone (default 15 s). */
   stopSlackSeconds?: number;
-  /** Pause between reads while waiting for a pod to go (default 200 ms). */
+  /** Pause between looks at the cache while waiting for a pod to go (default 200 ms). */
   pollIntervalMs?: number;
+  /** Where the pod and Secret informers log list/watch failures (default: nowhere). */
+  logger?: Logger;
 }
 
 /** BotRuntime on Kubernetes: per bot one bare pod and one Secret, both named `bot-<id>`. */
@@ -50,18 +55,29 @@ export interface KubernetesRuntime extends BotRuntime {
   readonly namespace: string;
   /** The name of the bot's pod and Secret. */
   objectName(botId: string): string;
+  /** Stops the pod and Secret informers (they start on first use). */
+  close(): Promise<void>;
 }
 
 /** How soon to look again at a pod that outlived its grace period (its node may be gone). */
 const TERMINATING_REQUEUE_MS = 5_000;
 
+/**
+ * Reads come from informers over the runtime's pods and Secrets (no request per observe), and
+ * every write's answer goes into them, so the runtime reads what it wrote. A change of a bot's
+ * objects made by anyone else (the kubelet, a person) reaches the operator through `watch`.
+ */
 export function createKubernetesRuntime(options: KubernetesRuntimeOptions): KubernetesRuntime {
   const { namespace } = options;
-  const objects = createKubeObjects({
-    core: makePooledApiClient(options.kubeConfig, CoreV1Api),
+  const core = makePooledApiClient(options.kubeConfig, CoreV1Api);
+  const objects = createKubeObjects({ core, namespace });
+  const cache = createManagedObjects({
+    kubeConfig: options.kubeConfig,
+    core,
     namespace,
-    pollIntervalMs: options.pollIntervalMs ?? 200,
+    logger: options.logger ?? createLogger({ component: 'kubernetes-runtime', level: 'silent' }),
   });
+  const pollIntervalMs = options.pollIntervalMs ?? 200;
   const slackMs = (options.stopSlackSeconds ?? 15) * 1000;
   const lock = createKeyedLock();
   const ownerFor = (botId: string) => options.ownerFor?.(botId);
@@ -74,24 +90,76 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Kube
       imagePullSecrets: options.imagePullSecrets,
     });
 
+  const createPod = async (pod: V1Pod) => {
+    const made = await objects.createPod(pod);
+    if (made) cache.pods.remember(made);
+    return made;
+  };
+  const createSecret = async (secret: V1Secret) => {
+    const made = await objects.createSecret(secret);
+    if (made) cache.secrets.remember(made);
+    return made;
+  };
+  /** Creates the bot's pod; a name already taken is read live (StalledError if not the bot's). */
+  const ensurePod = async (botId: string, record: InstanceRecord) => {
+    if (!(await createPod(podFor(record)))) await readLive(botId);
+  };
+  const annotateSecret = async (name: string, annotations: Record<string, string | null>) => {
+    cache.secrets.remember(await objects.annotateSecret(name, annotations));
+  };
+
   async function read(botId: string): Promise<BotObjects> {
+    await cache.ready();
     const name = objectName(botId);
-    const [pod, secret] = await Promise.all([objects.readPod(name), objects.readSecret(name)]);
-    for (const [kind, found] of [
-      ['pod', pod],
-      ['Secret', secret],
-    ] as const) {
-      if (found && managedBotId(found.metadata) !== botId) {
-        throw new StalledError(`kubernetes: ${kind} ${name} exists and is not bot ${botId}'s`);
-      }
-    }
-    return { botId, name, pod, secret };
+    return owned(botId, {
+      botId,
+      name,
+      pod: cache.pods.get(name),
+      secret: cache.secrets.get(name),
+    });
   }
 
-  async function observeNow(botId: string): Promise<ObservedInstance> {
-    const seen = observedInstance(await read(botId));
-    if (!seen) throw new TransientError(`kubernetes: bot ${botId} has no instance`);
+  /** The live objects, for when a create finds the name taken (the cache may lag behind). */
+  async function readLive(botId: string): Promise<BotObjects> {
+    const name = objectName(botId);
+    const [pod, secret] = await Promise.all([objects.readPod(name), objects.readSecret(name)]);
+    const found = owned(botId, { botId, name, pod, secret });
+    if (pod) cache.pods.remember(pod);
+    if (secret) cache.secrets.remember(secret);
+    return found;
+  }
+
+  function owned(botId: string, found: BotObjects): BotObjects {
+    for (const [kind, object] of [
+      ['pod', found.pod],
+      ['Secret', found.secret],
+    ] as const) {
+      if (object && managedBotId(object.metadata) !== botId) {
+        throw new StalledError(
+          `kubernetes: ${kind} ${found.name} exists and is not bot ${botId}'s`,
+        );
+      }
+    }
+    return found;
+  }
+
+  function reported(found: BotObjects): ObservedInstance {
+    const seen = observedInstance(found);
+    if (!seen) throw new TransientError(`kubernetes: bot ${found.botId} has no instance`);
     return seen;
+  }
+
+  const observeNow = async (botId: string) => reported(await read(botId));
+
+  /** Polls the cache until the pod with `uid` is gone; false if it is still there at the end. */
+  async function waitPodGone(name: string, uid: string | undefined, timeoutMs: number) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const pod = cache.pods.get(name);
+      if (!pod || (uid !== undefined && pod.metadata.uid !== uid)) return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(pollIntervalMs);
+    }
   }
 
   /**
@@ -100,12 +168,14 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Kube
    */
   async function removePod(name: string, pod: V1Pod, gracePeriodSeconds?: number) {
     const uid = pod.metadata?.uid;
-    await objects.deletePod(name, { gracePeriodSeconds, uid });
+    const left = await objects.deletePod(name, { gracePeriodSeconds, uid });
+    if (left?.metadata.deletionTimestamp) cache.pods.remember(left);
+    else if (left) cache.pods.forget(name);
     let waitMs = (gracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
     const deleting = pod.metadata?.deletionTimestamp;
     // Already terminating: its grace period ends at deletionTimestamp (or sooner, shortened now).
     if (deleting) waitMs = Math.min(waitMs, Math.max(0, new Date(deleting).getTime() - Date.now()));
-    if (!(await objects.waitPodGone(name, uid, waitMs + slackMs))) {
+    if (!(await waitPodGone(name, uid, waitMs + slackMs))) {
       throw new WaitingError(
         `kubernetes: pod ${name} is still terminating`,
         TERMINATING_REQUEUE_MS,
@@ -120,23 +190,21 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Kube
    */
   async function create(desired: DesiredInstance): Promise<ObservedInstance> {
     const { botId } = desired;
-    const secret = await objects.createSecret(recordSecret(desired, 'running', 0, ownerFor(botId)));
+    await cache.ready();
+    const secret = await createSecret(recordSecret(desired, 'running', 0, ownerFor(botId)));
     if (!secret) return createFromExisting(desired);
-    const pod = await objects.createPod(podFor(instanceRecord(botId, secret)));
-    if (!pod) return observeNow(botId);
-    const seen = observedInstance({ botId, name: objectName(botId), pod, secret });
-    if (!seen) throw new TransientError(`kubernetes: bot ${botId} has no instance`);
-    return seen;
+    const pod = await createPod(podFor(instanceRecord(botId, secret)));
+    return reported(pod ? { botId, name: objectName(botId), pod, secret } : await readLive(botId));
   }
 
   async function createFromExisting(desired: DesiredInstance): Promise<ObservedInstance> {
     const { botId } = desired;
-    const { name, pod, secret } = await read(botId);
+    const found = await readLive(botId);
+    const { name, secret } = found;
     if (!secret) throw new TransientError(`kubernetes: secret ${name} came and went`);
-    if (!pod && desiredPodState(secret) === 'running') {
-      await objects.createPod(podFor(instanceRecord(botId, secret)));
-    }
-    return observeNow(botId);
+    if (found.pod || desiredPodState(secret) !== 'running') return reported(found);
+    const pod = await createPod(podFor(instanceRecord(botId, secret)));
+    return reported(pod ? { ...found, pod } : await readLive(botId));
   }
 
   async function start(botId: string): Promise<ObservedInstance> {
@@ -144,12 +212,12 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Kube
     const { name, pod, secret } = current;
     const live = pod && !pod.metadata?.deletionTimestamp && !isTerminal(pod);
     if (!secret) {
-      if (live) return observeNow(botId);
+      if (live) return reported(current);
       throw new TransientError(`kubernetes: start: bot ${botId} has no instance`);
     }
     if (live) {
       if (desiredPodState(secret) !== 'running') {
-        await objects.annotateSecret(name, { [DESIRED_STATE_ANNOTATION]: 'running' });
+        await annotateSecret(name, { [DESIRED_STATE_ANNOTATION]: 'running' });
       }
       return observeNow(botId);
     }
@@ -159,11 +227,11 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Kube
       if (isTerminal(pod)) restarts = (observedInstance(current)?.restarts ?? restarts) + 1;
       await removePod(name, pod);
     }
-    await objects.annotateSecret(name, {
+    await annotateSecret(name, {
       [DESIRED_STATE_ANNOTATION]: 'running',
       [RESTARTS_ANNOTATION]: restarts > 0 ? String(restarts) : null,
     });
-    await objects.createPod(podFor(instanceRecord(botId, secret)));
+    await ensurePod(botId, instanceRecord(botId, secret));
     return observeNow(botId);
   }
 
@@ -171,7 +239,7 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Kube
     // Kubernetes sends the image's stop signal (SIGTERM); the supervisor treats SIGINT alike.
     const { name, pod, secret } = await read(botId);
     if (secret && desiredPodState(secret) !== 'stopped') {
-      await objects.annotateSecret(name, { [DESIRED_STATE_ANNOTATION]: 'stopped' });
+      await annotateSecret(name, { [DESIRED_STATE_ANNOTATION]: 'stopped' });
     }
     if (pod) await removePod(name, pod, graceSeconds(stopOptions.timeoutSeconds));
   }
@@ -188,9 +256,10 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Kube
     const state = desiredPodState(secret);
     if (pod) await removePod(name, pod);
     const body = recordSecret(desired, state, recordedRestarts(secret), ownerFor(botId));
-    if (secret) await objects.replaceSecret(body, secret.metadata?.resourceVersion);
-    else await objects.createSecret(body);
-    if (state === 'running') await objects.createPod(podFor(desired));
+    if (secret) {
+      cache.secrets.remember(await objects.replaceSecret(body, secret.metadata?.resourceVersion));
+    } else await createSecret(body);
+    if (state === 'running') await ensurePod(botId, desired);
     return observeNow(botId);
   }
 
@@ -198,7 +267,10 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Kube
     const { name, pod, secret } = await read(botId);
     // The Secret goes last: while it exists the bot is still an instance, so destroy is retried.
     if (pod) await removePod(name, pod);
-    if (secret) await objects.deleteSecret(name);
+    if (secret) {
+      await objects.deleteSecret(name);
+      cache.secrets.forget(name);
+    }
   }
 
   return {
@@ -207,11 +279,16 @@ export function createKubernetesRuntime(options: KubernetesRuntimeOptions): Kube
     objectName,
     observe: async (botId) => observedInstance(await read(botId)),
     async list() {
-      const { pods, secrets } = await objects.listManaged();
-      return groupByBot(pods, secrets)
+      await cache.ready();
+      return groupByBot(cache.pods.list(), cache.secrets.list())
         .map(observedInstance)
         .filter((seen): seen is ObservedInstance => seen !== null);
     },
+    async watch(onChange) {
+      cache.onChange(onChange);
+      await cache.ready();
+    },
+    close: () => cache.close(),
     create: (desired) => lock.run(desired.botId, () => create(desired)),
     start: (botId) => lock.run(botId, () => start(botId)),
     stop: (botId, stopOptions) => lock.run(botId, () => stop(botId, stopOptions)),

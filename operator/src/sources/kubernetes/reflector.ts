@@ -46,6 +46,8 @@ export interface Reflector<T> {
   list(): T[];
   /** Caches a version returned by one of our writes unless a newer one is cached; no handler runs. */
   update(object: T): T;
+  /** Drops an object our own delete removed, before its watch event; no handler runs. */
+  remove(uid: string): void;
 }
 
 interface Waiter {
@@ -239,6 +241,10 @@ export function createReflector<T extends KubeObject>(deps: {
         return cached;
       store.set(stripped.metadata.uid, stripped);
       return stripped;
+    },
+    remove(uid) {
+      store.delete(uid);
+      deleted.add(uid);
     },
   };
   return reflector;

@@ -6,9 +6,10 @@ import {
   type KubeConfig,
 } from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION } from '@hmmtrade/crds';
-import { ResourceExpiredError, isGone, isNotFound, statusError } from './kube-errors.ts';
+import { ResourceExpiredError, isGone, isNotFound } from './kube-errors.ts';
 import type { TradingBotObject } from './kube-object.ts';
 import type { ListPage, ListWatch, WatchEvent, WatchStream } from './list-watch.ts';
+import { startWatch } from './watch-stream.ts';
 import { makePooledApiClient } from '../../kube-client/pooled-api-client.ts';
 
 /** The TradingBot calls the CRD source makes; a thin layer over @kubernetes/client-node. */
@@ -81,52 +82,13 @@ export function createTradingBotClient(
   const watch = (
     resourceVersion: string,
     onEvent: (event: WatchEvent<TradingBotObject>) => void,
-  ): WatchStream => {
-    let stopped = false;
-    let abort: AbortController | undefined;
-    const done = new Promise<void>((resolve, reject) => {
-      let failure: Error | undefined;
-      const query = {
-        allowWatchBookmarks: true,
-        timeoutSeconds: options.watchTimeoutSeconds ?? 300,
-        ...(resourceVersion ? { resourceVersion } : {}),
-      };
-      const ended = (error: unknown) => {
-        if (failure) reject(failure);
-        // The client's own inactivity timeout ends a quiet watch: resume it like a server close.
-        else if (error && !stopped && !isTimeout(error))
-          reject(error instanceof Error ? error : new Error('watch failed', { cause: error }));
-        else resolve();
-      };
-      watcher
-        .watch(
-          path,
-          query,
-          (type: string, object: TradingBotObject) => {
-            if (failure || stopped) return;
-            if (type === 'ERROR') {
-              failure = statusError(object);
-              abort?.abort();
-            } else if (isEventType(type)) onEvent({ type, object });
-          },
-          ended,
-        )
-        .then(
-          (controller) => {
-            abort = controller;
-            if (stopped || failure) controller.abort();
-          },
-          (error: unknown) => ended(error),
-        );
-    });
-    return {
-      done,
-      stop() {
-        stopped = true;
-        abort?.abort();
-      },
-    };
-  };
+  ): WatchStream =>
+    startWatch(
+      watcher,
+      path,
+      { resourceVersion, timeoutSeconds: options.watchTimeoutSeconds ?? 300 },
+      onEvent,
+    );
 
   return {
     namespace,
@@ -160,12 +122,4 @@ export function createTradingBotClient(
       })) as TradingBotObject;
     },
   };
-}
-
-function isEventType(type: string): type is WatchEvent<TradingBotObject>['type'] {
-  return type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED' || type === 'BOOKMARK';
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && error.name === 'TimeoutError';
 }

@@ -102,6 +102,7 @@ export async function kubernetesRuntimeUnderTest(
     runtime,
     namespace,
     teardown: async () => {
+      await runtime.close();
       await kubelet?.stop();
       // No namespace controller here: deleting only marks it; stopping envtest drops it all.
       await env.core.deleteNamespace({ name: namespace });
