@@ -1,8 +1,10 @@
 // 1,000 TradingBots on a real kube-apiserver (envtest) with `hmmtrade operator --runtime
 // kubernetes` as its own process: time from each TradingBot appearing to its Pod appearing
 // (both seen through watches here), the operator's RSS, and the apiserver writes an operator
-// restart causes once everything has converged (goal: none).
-// Run: BOTS=1000 npm run bench:k8s (needs Postgres and the envtest binaries).
+// restart causes once everything has converged (goal: none), read from the apiserver's own
+// request metrics, with its per-route calls and latency while converging.
+// Run: BOTS=1000 npm run bench:k8s (needs Postgres and the envtest binaries); NODE_FLAGS sets the
+// operator's Node flags (bench/config.ts), e.g. to take a CPU profile.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Watch } from '@kubernetes/client-node';
 import { createTestDatabase } from '@hmmtrade/db/testing';
 import { startKubeletSim, startKubeTestEnv } from '@hmmtrade/operator/testing';
+import { apiserverRequests } from './apiserver-metrics.ts';
 import { benchArgs, childEnv, nodeFlags } from './config.ts';
 
 const { bots: BOTS } = benchArgs({ bots: 1_000 });
@@ -126,35 +129,25 @@ const pct = (p: number) =>
 await new Promise((resolve) => setTimeout(resolve, 5_000)); // let status writes settle
 peakRss = Math.max(peakRss, rss(operator.pid!));
 
-const writes = async () => {
-  const res = await fetch(`${env.envtest.server}/metrics`, {
-    headers: { authorization: `Bearer ${env.envtest.token}` },
-  }).catch(() => undefined);
-  const text = res ? await res.text() : '';
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (
-      line.startsWith('apiserver_request_total{') &&
-      /verb="(POST|PUT|PATCH|DELETE|APPLY)"/.test(line) &&
-      /resource="(tradingbots|pods|secrets)"/.test(line)
-    )
-      sum += Number(line.split(' ').at(-1));
-  }
-  return sum;
+const apiserver = {
+  url: env.envtest.server,
+  token: env.envtest.token,
+  caPem: env.envtest.caPem,
 };
+const converged = await apiserverRequests(apiserver);
 operator.kill('SIGTERM');
 await new Promise((resolve) => operator.once('exit', resolve));
-const before = await writes();
+const before = (await apiserverRequests(apiserver)).botWrites;
 operator = startOperator();
 await new Promise((resolve) => setTimeout(resolve, 20_000)); // relist, resync and reconcile every bot
-const restartWrites = (await writes()) - before;
+const restartWrites = (await apiserverRequests(apiserver)).botWrites - before;
 const restartRss = rss(operator.pid!);
 operator.kill('SIGTERM');
 await new Promise((resolve) => operator.once('exit', resolve));
 
 console.log(`${BOTS} TradingBots applied in ${applySeconds.toFixed(1)} s (one kubectl apply)`);
 console.log(
-  `apply → Pod created: p50 ${pct(0.5).toFixed(0)} ms, p99 ${pct(0.99).toFixed(0)} ms (goal p99 ≤ 250 ms)`,
+  `apply → Pod created: p50 ${pct(0.5).toFixed(0)} ms, p90 ${pct(0.9).toFixed(0)} ms, p99 ${pct(0.99).toFixed(0)} ms (goal p99 ≤ 250 ms), max ${latencies.at(-1)!.toFixed(0)} ms`,
 );
 console.log(
   `operator RSS: peak ${peakRss.toFixed(0)} MB while converging, ${restartRss.toFixed(0)} MB after a restart (goal ≤ 150 MB)`,
@@ -162,6 +155,12 @@ console.log(
 console.log(
   `apiserver writes (tradingbots, pods, secrets) caused by an operator restart at steady state: ${restartWrites}`,
 );
+console.log('apiserver requests while converging (calls, mean latency):');
+for (const [route, { calls, meanMs }] of [...converged.byRoute].sort(
+  (x, y) => y[1].calls - x[1].calls,
+))
+  if (calls >= BOTS / 2)
+    console.log(`  ${route.padEnd(28)} ${String(calls).padStart(6)}  ${meanMs.toFixed(1)} ms`);
 
 for (const w of watches) w.abort();
 tbWatch.kill();

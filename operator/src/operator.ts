@@ -135,7 +135,7 @@ export function createOperator(deps: OperatorDeps): Operator {
       // A backend that is down now is retried by every reconcile, which reads the runtime anyway.
       await deps.runtime
         .watch?.((botId) => {
-          if (deps.source.get(botId)) queue?.add(botId);
+          if (deps.source.get(botId)) queue?.add(botId, 'low');
         })
         .catch((error: unknown) => logger.warn({ err: error }, 'runtime cache not filled yet'));
       deps.leader.start({ onStartedLeading: startLeading, onStoppedLeading: stopLeading });

@@ -9,4 +9,4 @@ export type { InFlightSample, QueueMetrics } from './queue-metrics.ts';
 export { createRateLimiter } from './rate-limiter.ts';
 export type { RateLimiter, RateLimiterOptions } from './rate-limiter.ts';
 export { createWorkQueue } from './work-queue.ts';
-export type { WorkHandler, WorkQueue, WorkQueueOptions, WorkResult } from './types.ts';
+export type { Priority, WorkHandler, WorkQueue, WorkQueueOptions, WorkResult } from './types.ts';

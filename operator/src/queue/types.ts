@@ -31,6 +31,8 @@ export type WorkResult = { requeueAfterMs?: number } | void;
 /** Processes one key; level-triggered, so it re-reads everything it needs. */
 export type WorkHandler = (key: string) => Promise<WorkResult>;
 
+export type Priority = 'normal' | 'low';
+
 /**
  * A keyed, rate-limited work queue in the shape of client-go's (DESIGN §4). Keys carry only an
  * id; a key is never processed by two workers at once, and duplicates coalesce.
@@ -39,9 +41,12 @@ export interface WorkQueue {
   readonly name: string;
   /**
    * Coalesces: a key waiting is not added twice; a key being processed is marked dirty and
-   * re-run once after it finishes. Ignored once stopping.
+   * re-run once after it finishes. Ignored once stopping. A `low` key runs only when no normal
+   * one waits (controller-runtime's priority queue): observations of work already done, such
+   * as a pod turning Running, must not delay a bot that has nothing yet. Adding a waiting low
+   * key as normal moves it up.
    */
-  add(key: string): void;
+  add(key: string, priority?: Priority): void;
   /** Adds `key` after `delayMs` (≤ 0: now); the earliest wins if added again. */
   addAfter(key: string, delayMs: number): void;
   /**

@@ -43,6 +43,27 @@ describe('createWorkQueue', () => {
     expect(work.started).toEqual(['a', 'a']);
   });
 
+  it('runs low-priority keys only when no normal key waits, and moves one up when added as normal', async () => {
+    const { queue, work, settle } = setup({ concurrency: 1 });
+    queue.add('seen-1', 'low');
+    queue.add('seen-2', 'low');
+    queue.add('seen-3', 'low');
+    queue.add('new-1');
+    queue.add('seen-3');
+    queue.add('new-2', 'low');
+    queue.add('new-2');
+    queue.add('new-1', 'low');
+    expect(queue.depth()).toBe(5);
+    queue.start(work.handler);
+    for (let i = 0; i < 5; i++) {
+      await settle();
+      work.finish(work.inFlight()[0]!);
+    }
+    await settle();
+    expect(work.started).toEqual(['new-1', 'seen-3', 'new-2', 'seen-1', 'seen-2']);
+    expect(queue.depth()).toBe(0);
+  });
+
   it('never runs the handler inside the caller’s add()', async () => {
     const { queue, work, settle } = setup();
     queue.start(work.handler);

@@ -1,9 +1,9 @@
 import { createBackoff } from './backoff.ts';
 import { systemClock } from './clock.ts';
 import type { TimerHandle } from './clock.ts';
-import type { WorkHandler, WorkQueue, WorkQueueOptions, WorkResult } from './types.ts';
+import type { Priority, WorkHandler, WorkQueue, WorkQueueOptions, WorkResult } from './types.ts';
 
-export type { WorkHandler, WorkQueue, WorkQueueOptions, WorkResult } from './types.ts';
+export type { Priority, WorkHandler, WorkQueue, WorkQueueOptions, WorkResult } from './types.ts';
 
 type Outcome = { ok: true; result: WorkResult } | { ok: false };
 
@@ -23,6 +23,7 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
   const backoff = createBackoff(options.backoff, () => clock.random());
 
   const ready = new Set<string>(); // a Set iterates in insertion order: FIFO
+  const background = new Set<string>(); // low priority, FIFO, taken when `ready` is empty
   const processing = new Map<string, number>(); // key → start time
   const dirty = new Set<string>(); // added while processing: re-run once it finishes
   const addedAt = new Map<string, number>();
@@ -47,15 +48,22 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
 
   const accepting = () => phase === 'idle' || phase === 'running';
 
-  function add(key: string): void {
+  function add(key: string, priority: Priority = 'normal'): void {
     if (!accepting() || ready.has(key) || dirty.has(key)) return;
+    if (background.has(key)) {
+      if (priority === 'low') return;
+      background.delete(key);
+      ready.add(key);
+      pump();
+      return;
+    }
     metrics?.added();
     if (!addedAt.has(key)) addedAt.set(key, clock.now());
     if (processing.has(key)) {
       dirty.add(key);
       return;
     }
-    ready.add(key);
+    (priority === 'low' ? background : ready).add(key);
     pump();
   }
 
@@ -79,13 +87,13 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
   function pump(): void {
     const run = handler;
     if (phase === 'running' && run) {
-      for (let key = first(ready); key !== undefined && processing.size < concurrency;) {
+      for (let key = next(); key !== undefined && processing.size < concurrency; key = next()) {
         ready.delete(key);
+        background.delete(key);
         void work(key, run);
-        key = first(ready);
       }
     }
-    if (accepting()) metrics?.depth(ready.size);
+    if (accepting()) metrics?.depth(waiting());
   }
 
   async function work(key: string, run: WorkHandler): Promise<void> {
@@ -123,9 +131,12 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
     if (dirty.has(key)) ready.add(key);
   }
 
+  const next = () => first(ready) ?? first(background);
+  const waiting = () => ready.size + background.size;
+
   function isDrained(): boolean {
     if (phase === 'stopped') return true;
-    if (ready.size > 0 || processing.size > 0) return false;
+    if (waiting() > 0 || processing.size > 0) return false;
     const now = clock.now();
     for (const { dueAt } of delayed.values()) if (dueAt <= now) return false;
     return true;
@@ -149,6 +160,7 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
     for (const { timer } of delayed.values()) clock.clearTimeout(timer);
     delayed.clear();
     ready.clear();
+    background.clear();
     addedAt.clear();
     // Metrics may be shared with a successor queue (a new leadership term): report once, now.
     metrics?.depth(0);
@@ -181,7 +193,7 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
       stopping ??= shutdown(stopOptions.timeoutMs);
       return stopping;
     },
-    depth: () => ready.size,
+    depth: waiting,
     drained() {
       return new Promise<void>((resolve) => {
         drainWaiters.push(resolve);
