@@ -62,6 +62,33 @@ describe('operator on postgres with the fake runtime', () => {
     );
   });
 
+  it('reconciles a bot as soon as its runtime reports a change, without waiting for a resync', async () => {
+    const { db } = testDb.handle;
+    const [id] = await seedBots(db, 1);
+    const fake = createFakeRuntime();
+    let report: ((botId: string) => void) | undefined;
+    const watching: FakeRuntime = Object.assign(Object.create(fake) as FakeRuntime, {
+      watch: (onChange: (botId: string) => void) => {
+        report = onChange;
+        return Promise.resolve();
+      },
+    });
+    runtime = fake;
+    const started = startTestOperator(testDb.handle, watching, { resyncPeriodMs: 600_000 });
+    operator = started.operator;
+    await started.ready;
+    const phase = async () => (await loadBots(db)).get(id!)?.status.phase;
+    await eventually(async () => expect(await phase()).toBe('Running'), { timeoutMs: 10_000 });
+    fake.crash(id!, 3);
+    report!(id!);
+    // The resync is ten minutes away: only the report can have made it see the crash.
+    const ready = async () =>
+      (await loadBots(db)).get(id!)?.status.conditions?.find((c) => c.type === 'Ready');
+    await eventually(async () => expect((await ready())?.reason).toBe('CrashLoopBackOff'), {
+      timeoutMs: 5_000,
+    });
+  });
+
   it('follows suspend, drift and deletion without ever making a second instance', async () => {
     const { db } = testDb.handle;
     const [id] = await seedBots(db, 1);
