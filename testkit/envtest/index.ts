@@ -2,6 +2,8 @@ export { assertBinaries, envtestBinaries, startEnvtest } from './envtest.ts';
 export type { Envtest, EnvtestOptions } from './envtest.ts';
 export type { ToolResult } from './run-tool.ts';
 export { httpsGet } from './https-get.ts';
+export { writeCertificates } from './certs.ts';
+export type { EnvtestCertificates } from './certs.ts';
 export type { HttpsAnswer } from './https-get.ts';
 export { envtestConfig } from './config.ts';
 export type { EnvtestConfig } from './config.ts';
