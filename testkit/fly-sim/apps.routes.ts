@@ -68,11 +68,13 @@ export function createAppsRouter(ctx: SimContext): Router {
 
   // Deleting an app destroys its machines, as on Fly.
   router.delete('/:app', (req, res) => {
-    const removed = ctx.store.deleteApp(param(req, 'app'));
+    const app = param(req, 'app');
+    const removed = ctx.store.deleteApp(app);
     for (const m of removed) {
       if (m.state !== 'destroyed' && m.state !== 'destroying') ctx.lifecycle.destroy(m, true);
-      ctx.limiter?.forget(`${m.app}/${m.id}`);
+      ctx.limiter?.forget({ app: m.app, machineId: m.id });
     }
+    ctx.limiter?.forget({ app });
     res.status(202).end();
   });
 

@@ -69,6 +69,38 @@ describe('documented rate limits', () => {
     expect((await client.call('GET', `/v1/apps/f/machines/${id}`)).status).toBe(200);
   });
 
+  it('limits create and list per app, each to a burst of 3, with Retry-After', async () => {
+    const { client } = await simWith();
+    for (const name of ['f', 'g']) {
+      await client.call('POST', '/v1/apps', { body: { name, org_slug: 'personal' } });
+    }
+    const create = (app: string, name: string) =>
+      client.call('POST', `/v1/apps/${app}/machines`, {
+        body: { name, skip_launch: true, config: { image: 'bot:1' } },
+      });
+    const creates = [];
+    for (const name of ['a', 'b', 'c', 'd']) creates.push(await create('f', name));
+    expect(creates.map((a) => a.status)).toEqual([200, 200, 200, 429]);
+    expect(Number(creates[3]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((creates[3]?.body as { error: string }).error).toMatch(/create on this app/);
+    expect((await create('g', 'a')).status).toBe(200);
+
+    const lists = [];
+    for (let i = 0; i < 4; i++) lists.push(await client.call('GET', '/v1/apps/f/machines'));
+    expect(lists.map((a) => a.status)).toEqual([200, 200, 200, 429]);
+    expect(lists[3]?.headers.get('retry-after')).not.toBeNull();
+    expect((await client.call('GET', '/v1/apps/g/machines')).status).toBe(200);
+  });
+
+  it('takes custom app buckets', async () => {
+    const relaxed = await simWith({ rateLimits: { appAction: { perSecond: 100, burst: 10 } } });
+    await relaxed.client.call('POST', '/v1/apps', { body: { name: 'f', org_slug: 'personal' } });
+    const lists = await Promise.all(
+      Array.from({ length: 10 }, () => relaxed.client.call('GET', '/v1/apps/f/machines')),
+    );
+    expect(lists.every((a) => a.status === 200)).toBe(true);
+  });
+
   it('does not limit when rateLimits is false', async () => {
     const { client } = await simWith({ rateLimits: false });
     const id = await machineIn(client);

@@ -6,7 +6,7 @@ import {
   type MachineAction,
   type MachineState,
 } from './machine-states.ts';
-import { createRateLimiter } from './rate-limiter.ts';
+import { createRateLimiter, FLY_RATE_LIMITS } from './rate-limiter.ts';
 
 describe('decideAction', () => {
   const cases: Array<{
@@ -75,22 +75,40 @@ describe('ids and durations', () => {
 });
 
 describe('createRateLimiter', () => {
+  const m1 = { app: 'a', machineId: 'm1' };
+  const m2 = { app: 'a', machineId: 'm2' };
+
   it('allows the burst, then asks to retry after the refill, per machine and action', () => {
     let now = 0;
+    const limiter = createRateLimiter(FLY_RATE_LIMITS, () => now);
+    expect([1, 2, 3].map(() => limiter.take(m1, 'start'))).toEqual([null, null, null]);
+    expect(limiter.take(m1, 'start')).toBe(1);
+    expect(limiter.take(m1, 'stop')).toBeNull();
+    expect(limiter.take(m2, 'start')).toBeNull();
+    now = 1000;
+    expect(limiter.take(m1, 'start')).toBeNull();
+    expect(limiter.take(m1, 'start')).toBe(1);
+    const gets = Array.from({ length: 11 }, () => limiter.take(m1, 'get'));
+    expect(gets.filter((g) => g === null)).toHaveLength(10);
+    limiter.forget(m1);
+    expect(limiter.take(m1, 'start')).toBeNull();
+  });
+
+  it('counts actions that name no machine against the app, apart from its machines', () => {
+    let now = 0;
     const limiter = createRateLimiter(
-      { action: { perSecond: 1, burst: 3 }, getMachine: { perSecond: 5, burst: 10 } },
+      { ...FLY_RATE_LIMITS, appAction: { perSecond: 0.5, burst: 2 } },
       () => now,
     );
-    expect([1, 2, 3].map(() => limiter.take('a/m1', 'start'))).toEqual([null, null, null]);
-    expect(limiter.take('a/m1', 'start')).toBe(1);
-    expect(limiter.take('a/m1', 'stop')).toBeNull();
-    expect(limiter.take('a/m2', 'start')).toBeNull();
-    now = 1000;
-    expect(limiter.take('a/m1', 'start')).toBeNull();
-    expect(limiter.take('a/m1', 'start')).toBe(1);
-    const gets = Array.from({ length: 11 }, () => limiter.take('a/m1', 'get'));
-    expect(gets.filter((g) => g === null)).toHaveLength(10);
-    limiter.forget('a/m1');
-    expect(limiter.take('a/m1', 'start')).toBeNull();
+    const app = { app: 'a' };
+    expect([1, 2].map(() => limiter.take(app, 'create'))).toEqual([null, null]);
+    expect(limiter.take(app, 'create')).toBe(2);
+    expect(limiter.take(app, 'list')).toBeNull();
+    expect(limiter.take({ app: 'b' }, 'create')).toBeNull();
+    expect(limiter.take(m1, 'create')).toBeNull();
+    now = 2000;
+    expect(limiter.take(app, 'create')).toBeNull();
+    limiter.forget(app);
+    expect(limiter.take(app, 'create')).toBeNull();
   });
 });

@@ -59,7 +59,7 @@ function listed(ctx: SimContext, req: Request): SimMachine[] {
 export function createMachinesRouter(ctx: SimContext): Router {
   const router = Router();
 
-  router.post('/:app/machines', (req, res) => {
+  router.post('/:app/machines', rateLimit(ctx, 'create'), (req, res) => {
     const app = ctx.store.app(param(req, 'app'));
     const body = parseBody(createMachineSchema, req.body, 'CreateMachineRequest');
     const name = body.name ?? newMachineName();
@@ -80,7 +80,7 @@ export function createMachinesRouter(ctx: SimContext): Router {
     res.json(machineJson(m, lease ? { nonce: lease.nonce } : {}));
   });
 
-  router.get('/:app/machines', (req, res) => {
+  router.get('/:app/machines', rateLimit(ctx, 'list'), (req, res) => {
     const limit = queryInt(req, 'limit', 1, 1000);
     const cursor = queryString(req, 'cursor');
     if (cursor !== undefined && limit === undefined) throw badRequest('cursor: requires limit');

@@ -66,18 +66,20 @@ export function queryInt(req: Request, name: string, min: number, max: number): 
 }
 
 /**
- * The documented per-machine rate limit for `action` (`get` is Get Machine): 429 with
- * Retry-After when the bucket is empty.
+ * The documented rate limit for `action` (`get` is Get Machine) on the machine the path names,
+ * or on the app when it names none (create, list): 429 with Retry-After when the bucket is empty.
  */
 export function rateLimit(ctx: SimContext, action: string): RequestHandler {
   return (req, _res, next) => {
-    const retryAfter = ctx.limiter?.take(`${param(req, 'app')}/${param(req, 'id')}`, action);
+    const machineId = (req.params as Record<string, string | undefined>).id;
+    const retryAfter = ctx.limiter?.take({ app: param(req, 'app'), machineId }, action);
     if (retryAfter === undefined || retryAfter === null) {
       next();
       return;
     }
+    const on = machineId === undefined ? 'this app' : 'this machine';
     next(
-      new SimHttpError(429, `rate limit exceeded for ${action} on this machine`, {
+      new SimHttpError(429, `rate limit exceeded for ${action} on ${on}`, {
         headers: { 'Retry-After': String(retryAfter) },
       }),
     );

@@ -32,12 +32,17 @@ export interface SimBucketLimit {
 }
 
 /**
- * The documented Machines API limits, keyed per machine and action: every action
- * 1 request/s with burst 3, Get Machine 5/s with burst 10.
+ * The documented Machines API limits, one bucket per action and per machine, or per app for the
+ * actions that name no machine: every action 1 request/s with burst 3, Get Machine 5/s with
+ * burst 10.
  */
 export interface FlySimRateLimits {
+  /** Any action on one machine (update, start, stop, wait, lease …). */
   action: SimBucketLimit;
+  /** Get Machine, per machine. */
   getMachine: SimBucketLimit;
+  /** Create machine and list machines, per app (each its own bucket). */
+  appAction: SimBucketLimit;
 }
 
 /** How to start a sim; every field optional. */
@@ -54,7 +59,7 @@ export interface FlySimOptions {
   /** Bearer token required on every /v1 call (default random, exposed as `token`); 401 otherwise. */
   token?: string;
   faults?: Partial<FlySimFaults>;
-  /** Enforce the documented per-machine limits: true (default), false, or custom buckets. */
+  /** Enforce the documented limits: true (default), false, or custom buckets. */
   rateLimits?: boolean | Partial<FlySimRateLimits>;
   /** Seed of the fault randomness (and of transition jitter), for reproducible runs. */
   seed?: number;
