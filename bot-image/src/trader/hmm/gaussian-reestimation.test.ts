@@ -20,6 +20,19 @@ const reestimate = (
 describe('reestimateGaussians', () => {
   const regularisation = { covarsPrior: 0, minCovar: 1e-3 };
   const oneState = { startProb: [1], transmat: [[1]], means: [[9, 9]] };
+  /** One state with full covariance, starting from the identity. */
+  function oneFullState(): HmmParams {
+    return {
+      ...oneState,
+      covariance: 'full',
+      covars: [
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ],
+    };
+  }
   const allInState = observations.map(() => [1]);
 
   it('with one state and no prior, returns the sample mean and the biased sample variance', () => {
@@ -34,16 +47,7 @@ describe('reestimateGaussians', () => {
   });
 
   it('adds covarsPrior / Σγ to every entry, like hmmlearn', () => {
-    const params: HmmParams = {
-      ...oneState,
-      covariance: 'full',
-      covars: [
-        [
-          [1, 0],
-          [0, 1],
-        ],
-      ],
-    };
+    const params = oneFullState();
     const plain = reestimate(params, observations, allInState, regularisation);
     const prior = reestimate(params, observations, allInState, {
       ...regularisation,
@@ -61,16 +65,7 @@ describe('reestimateGaussians', () => {
       [1, 1],
       [1, 1],
     ];
-    const params: HmmParams = {
-      ...oneState,
-      covariance: 'full',
-      covars: [
-        [
-          [1, 0],
-          [0, 1],
-        ],
-      ],
-    };
+    const params = oneFullState();
     const next = reestimate(params, constant, allInState, {
       covarsPrior: 0,
       minCovar: 0.01,
