@@ -60,7 +60,10 @@ describe('postgres leader election', () => {
     }
 
     // "Kill" the leader: its session (and so its advisory lock) is terminated by the server.
-    await sql`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted`.execute(
+    // Only in this test's database: other test files run their own leaders on the same server.
+    await sql`SELECT pg_terminate_backend(pid) FROM pg_locks
+      WHERE locktype = 'advisory' AND granted
+        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`.execute(
       testDb.handle.db,
     );
     await eventually(() => expect(second.leader.isLeader()).toBe(true), { timeoutMs: 5_000 });
@@ -87,6 +90,16 @@ describe('postgres leader election', () => {
     await a.leader.stop();
     await b.leader.stop();
     expect(leaders(a.leader, b.leader)).toBe(0);
+  });
+
+  it('a stop that lands while the first check is still connecting leaves the lock free', async () => {
+    const early = elector('early');
+    await early.leader.stop();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(early.leader.isLeader()).toBe(false);
+    const next = elector('next');
+    await eventually(() => expect(next.leader.isLeader()).toBe(true));
+    await next.leader.stop();
   });
 
   it('hands over at once when the leader stops cleanly', async () => {

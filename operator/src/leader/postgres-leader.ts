@@ -38,6 +38,7 @@ export function createPostgresLeaderElector(options: PostgresLeaderOptions): Lea
   let epoch: number | null = null;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
   let callbacks: LeadershipCallbacks | undefined;
 
   const setLeading = (next: number | null) => {
@@ -83,7 +84,7 @@ export function createPostgresLeaderElector(options: PostgresLeaderOptions): Lea
 
   const loop = () => {
     if (stopped) return;
-    tick()
+    inFlight = tick()
       .catch(async (error: unknown) => {
         if (epoch !== null) options.logger.warn({ err: error }, 'lost leadership');
         setLeading(null);
@@ -103,6 +104,8 @@ export function createPostgresLeaderElector(options: PostgresLeaderOptions): Lea
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      // A check still running could take the lock after this returns and hold it for good.
+      await inFlight;
       if (epoch !== null) {
         await client?.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
       }
