@@ -109,8 +109,7 @@ describe('postgres leader election', () => {
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect(b.leader.isLeader()).toBe(false);
     await a.leader.stop();
-    // Generous: under the full suite, Postgres connections can take seconds to come.
-    await eventually(() => expect(b.leader.isLeader()).toBe(true), { timeoutMs: 20_000 });
+    await eventually(() => expect(b.leader.isLeader()).toBe(true));
     await b.leader.stop();
   });
 });
