@@ -1,11 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFlySim } from './fly-sim.ts';
-import { createOpenApiValidator } from './openapi-validator.ts';
+import { describe, expect, it } from 'vitest';
 import {
-  createSimClient,
   eventually,
-  fixtureImages,
-  lifecycleHarness,
+  useLifecycleSim,
   processExists,
   type LifecycleHarness,
   type MachineBody,
@@ -14,31 +10,10 @@ import {
 import type { FlySim } from './types.ts';
 
 const APP = 'exits-app';
-const validator = createOpenApiValidator();
 let sim: FlySim;
 let client: SimClient;
 let h: LifecycleHarness;
-
-beforeAll(async () => {
-  sim = await startFlySim({
-    images: fixtureImages(),
-    rateLimits: false,
-  });
-  client = createSimClient(sim, validator);
-  const created = await client.call('POST', '/v1/apps', {
-    body: { name: APP, org_slug: 'personal' },
-  });
-  expect(created.status).toBe(201);
-  h = lifecycleHarness(sim, client, APP);
-});
-
-afterAll(async () => {
-  await sim.stop();
-});
-
-afterEach(() => {
-  expect(client.violations).toEqual([]);
-});
+useLifecycleSim(APP, {}, (parts) => ({ sim, client, h } = parts));
 
 describe('fly-sim process exits and destroy', () => {
   it('a process exiting on its own stops the machine (policy no) with its exit code', async () => {

@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFlySim } from './fly-sim.ts';
-import { createOpenApiValidator } from './openapi-validator.ts';
+import { describe, expect, it } from 'vitest';
 import {
-  createSimClient,
   eventually,
-  fixtureImages,
-  lifecycleHarness,
+  useLifecycleSim,
   processExists,
   type LifecycleHarness,
   type MachineBody,
@@ -15,32 +11,14 @@ import {
 import type { FlySim } from './types.ts';
 
 const APP = 'lifecycle-app';
-const validator = createOpenApiValidator();
 let sim: FlySim;
 let client: SimClient;
 let h: LifecycleHarness;
-
-beforeAll(async () => {
-  sim = await startFlySim({
-    images: fixtureImages(),
-    rateLimits: false,
-    baseEnv: { BASE_VAR: 'from-base', PATH: '/usr/bin:/bin' },
-  });
-  client = createSimClient(sim, validator);
-  const created = await client.call('POST', '/v1/apps', {
-    body: { name: APP, org_slug: 'personal' },
-  });
-  expect(created.status).toBe(201);
-  h = lifecycleHarness(sim, client, APP);
-});
-
-afterAll(async () => {
-  await sim.stop();
-});
-
-afterEach(() => {
-  expect(client.violations).toEqual([]);
-});
+useLifecycleSim(
+  APP,
+  { baseEnv: { BASE_VAR: 'from-base', PATH: '/usr/bin:/bin' } },
+  (parts) => ({ sim, client, h } = parts),
+);
 
 describe('fly-sim lifecycle with real processes', () => {
   it('creates, starts the image with Fly env, stops with SIGTERM and captures output', async () => {

@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { startFlySim } from './fly-sim.ts';
+import { createOpenApiValidator } from './openapi-validator.ts';
 import type { OpenApiValidator } from './openapi-validator.ts';
-import type { FlySim, SimMachineView } from './types.ts';
+import type { FlySim, FlySimOptions, SimMachineView } from './types.ts';
 
 /** Fixture "images" for the sim tests: node one-liners with observable signal handling. */
 export function fixtureImages(): Record<string, readonly string[]> {
@@ -170,4 +173,40 @@ export function lifecycleHarness(sim: FlySim, client: SimClient, app: string): L
       return (await client.call('GET', `${base}/${id}/events?limit=50`)).body as EventBody[];
     },
   };
+}
+
+/** What `useLifecycleSim` hands a test file once its `beforeAll` has run. */
+export interface LifecycleSim {
+  sim: FlySim;
+  client: SimClient;
+  h: LifecycleHarness;
+}
+
+/**
+ * The hooks of a test file that drives one app on a sim of its own (no rate limits, fixture
+ * images): starts it and creates `app` before all tests, checks after each test that every
+ * exchange matched the OpenAPI document, stops it after all. `ready` receives the parts.
+ */
+export function useLifecycleSim(
+  app: string,
+  options: Partial<FlySimOptions>,
+  ready: (parts: LifecycleSim) => void,
+): void {
+  let sim: FlySim | undefined;
+  let client: SimClient | undefined;
+  beforeAll(async () => {
+    sim = await startFlySim({ images: fixtureImages(), rateLimits: false, ...options });
+    client = createSimClient(sim, createOpenApiValidator());
+    const created = await client.call('POST', '/v1/apps', {
+      body: { name: app, org_slug: 'personal' },
+    });
+    expect(created.status).toBe(201);
+    ready({ sim, client, h: lifecycleHarness(sim, client, app) });
+  });
+  afterAll(async () => {
+    await sim?.stop();
+  });
+  afterEach(() => {
+    expect(client?.violations).toEqual([]);
+  });
 }
