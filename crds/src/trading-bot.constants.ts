@@ -21,3 +21,17 @@ export const BOT_ID_LABEL = 'hmmtrade.io/bot-id';
 export const MODES = ['paper', 'live'] as const;
 /** Where a bot's orders go: alpaca (the real broker API) or sim (offline data and fills). */
 export const BROKER_KINDS = ['alpaca', 'sim'] as const;
+
+/**
+ * The structured events a bot reports and the control plane stores (DESIGN §6): the API's
+ * ingest contract and the supervisor's trader-output parser both take them from here.
+ */
+export const BOT_EVENT_TYPES = [
+  'regime_change',
+  'order',
+  'fill',
+  'rejection',
+  'heartbeat',
+  'daily_summary',
+  'lifecycle',
+] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tradingBotSpecSchema } from '@hmmtrade/crds';
+import { BOT_EVENT_TYPES, tradingBotSpecSchema } from '@hmmtrade/crds';
 import { errorSchema } from '../accounts/accounts.contract.ts';
 import { defineContract, idParams } from '../http/route-contract.ts';
 
@@ -78,16 +78,6 @@ export const ingestLogsContract = defineContract({
   }),
   responses: { 200: { description: 'Stored', schema: ingestResult }, 404: notFound },
 });
-
-export const BOT_EVENT_TYPES = [
-  'regime_change',
-  'order',
-  'fill',
-  'rejection',
-  'heartbeat',
-  'daily_summary',
-  'lifecycle',
-] as const;
 
 export const ingestEventsContract = defineContract({
   method: 'post',

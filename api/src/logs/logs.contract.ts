@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { errorSchema } from '../accounts/accounts.contract.ts';
 import { defineContract, idParams } from '../http/route-contract.ts';
-import { BOT_EVENT_TYPES } from '../internal/internal.contract.ts';
+import { BOT_EVENT_TYPES } from '@hmmtrade/crds';
 
 const tags = ['logs'];
 const notFound = { description: 'No such bot (or not yours)', schema: errorSchema };

@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { en } from 'zod/v4/locales';
-import { BROKER_KINDS, MODES } from '@hmmtrade/crds';
-import { TRADER_EVENT_TYPES } from './trader-events.ts';
+import { BOT_EVENT_TYPES, BROKER_KINDS, MODES } from '@hmmtrade/crds';
 
 // zod/mini (lean enough for the supervisor's memory budget) has no messages of its own: the
 // English ones of zod, so that `unexpected answer …` reasons read the same.
@@ -60,7 +59,7 @@ export interface LogLine {
 export interface BotEvent {
   seq: number;
   ts: string;
-  type: (typeof TRADER_EVENT_TYPES)[number];
+  type: (typeof BOT_EVENT_TYPES)[number];
   payload: Record<string, unknown>;
 }
 
@@ -77,6 +76,6 @@ export const spooledEventSchema = z.object({
   bootId: z.string().check(z.minLength(1)),
   seq: z.int().check(z.minimum(0)),
   ts: z.string(),
-  type: z.enum(TRADER_EVENT_TYPES),
+  type: z.enum(BOT_EVENT_TYPES),
   payload: z.record(z.string(), z.unknown()),
 });

@@ -6,7 +6,6 @@ export {
   formatTraderEvent,
   parseTraderEvent,
   isTraderEventType,
-  TRADER_EVENT_TYPES,
   EVENT_KEY,
   MAX_LINE_CHARS,
 } from './trader-events.ts';

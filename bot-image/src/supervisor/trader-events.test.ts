@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatTraderEvent, parseTraderEvent, TRADER_EVENT_TYPES } from './trader-events.ts';
+import { BOT_EVENT_TYPES } from '@hmmtrade/crds';
+import { formatTraderEvent, parseTraderEvent } from './trader-events.ts';
 
 describe('trader event lines', () => {
   it('formats one JSON line with the type under "event" and round-trips', () => {
@@ -12,7 +13,7 @@ describe('trader event lines', () => {
   });
 
   it('round-trips every type, with an empty payload by default', () => {
-    for (const type of TRADER_EVENT_TYPES) {
+    for (const type of BOT_EVENT_TYPES) {
       expect(parseTraderEvent(formatTraderEvent(type))).toEqual({ type, payload: {} });
     }
   });

@@ -4,19 +4,9 @@
  * `{"event":"regime_change","label":"calm","confidence":0.91}`. Every other key is the payload.
  * The supervisor tees such a line like any other AND sends it as an event.
  */
+import { BOT_EVENT_TYPES } from '@hmmtrade/crds';
 
-/** The event types the control plane stores (mirrors `BOT_EVENT_TYPES` in the API contract). */
-export const TRADER_EVENT_TYPES = [
-  'regime_change',
-  'order',
-  'fill',
-  'rejection',
-  'heartbeat',
-  'daily_summary',
-  'lifecycle',
-] as const;
-
-export type TraderEventType = (typeof TRADER_EVENT_TYPES)[number];
+export type TraderEventType = (typeof BOT_EVENT_TYPES)[number];
 
 /** The key naming the event type; reserved, so a payload may not use it. */
 export const EVENT_KEY = 'event';
@@ -30,7 +20,7 @@ export interface TraderEvent {
   payload: Record<string, unknown>;
 }
 
-const eventTypes: ReadonlySet<string> = new Set(TRADER_EVENT_TYPES);
+const eventTypes: ReadonlySet<string> = new Set(BOT_EVENT_TYPES);
 
 export function isTraderEventType(value: unknown): value is TraderEventType {
   return typeof value === 'string' && eventTypes.has(value);
