@@ -1,14 +1,21 @@
-import {
-  CoordinationV1Api,
-  V1MicroTime,
-  type KubeConfig,
-  type V1Lease,
-} from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '@hmmtrade/platform';
-import { isConflict, isNotFound } from '../sources/kubernetes/kube-errors.ts';
+import { isConflict, isNotFound } from '../kube-client/kube-errors.ts';
 import type { LeaderElector, LeadershipCallbacks } from './leader-elector.ts';
-import { makePooledApiClient } from '../kube-client/pooled-api-client.ts';
+import { createKubeApi, microTime } from '../kube-client/kube-api.ts';
+
+/** The parts of a `coordination.k8s.io/v1` Lease the elector reads and writes. */
+interface Lease {
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
+}
 
 /** Options for Kubernetes Lease leader election. */
 export interface LeaseLeaderOptions {
@@ -51,7 +58,9 @@ export function createLeaseLeaderElector(options: LeaseLeaderOptions): LeaderEle
     throw new RangeError('lease election needs leaseDuration > renewDeadline > retryPeriod > 0');
   }
   const leaseSeconds = Math.max(1, Math.ceil(leaseMs / 1000));
-  const api = makePooledApiClient(options.kubeConfig, CoordinationV1Api);
+  const api = createKubeApi(options.kubeConfig);
+  const leases = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
+  const leasePath = `${leases}/${encodeURIComponent(name)}`;
   const gauge = options.registry
     ? new Gauge({
         name: 'leader_election_master_status',
@@ -61,7 +70,7 @@ export function createLeaseLeaderElector(options: LeaseLeaderOptions): LeaderEle
       })
     : undefined;
 
-  let lease: V1Lease | undefined; // as last written by us while leading
+  let lease: Lease | undefined; // as last written by us while leading
   let leading: number | null = null;
   let renewedAt = 0; // performance.now() when the last successful renewal was sent
   let observed: { version: string; at: number } | undefined;
@@ -78,12 +87,12 @@ export function createLeaseLeaderElector(options: LeaseLeaderOptions): LeaderEle
     if (was === null && next !== null) callbacks?.onStartedLeading(next);
     if (was !== null && next === null) callbacks?.onStoppedLeading();
   };
-  const ours = (spec: V1Lease['spec'], transitions: number | null) =>
+  const ours = (spec: Lease['spec'], transitions: number | null) =>
     spec?.holderIdentity === identity && (spec.leaseTransitions ?? 0) === transitions;
 
   const read = async () => {
     try {
-      return await api.readNamespacedLease({ name, namespace });
+      return await api.get<Lease>(leasePath);
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -93,7 +102,7 @@ export function createLeaseLeaderElector(options: LeaseLeaderOptions): LeaderEle
   const acquire = async () => {
     const sent = now();
     const current = await read();
-    const time = new V1MicroTime();
+    const time = microTime();
     const claim = (transitions: number) => ({
       holderIdentity: identity,
       leaseDurationSeconds: leaseSeconds,
@@ -101,12 +110,9 @@ export function createLeaseLeaderElector(options: LeaseLeaderOptions): LeaderEle
       renewTime: time,
       leaseTransitions: transitions,
     });
-    let won: V1Lease;
+    let won: Lease;
     if (!current) {
-      won = await api.createNamespacedLease({
-        namespace,
-        body: { metadata: { name, namespace }, spec: claim(1) },
-      });
+      won = await api.post<Lease>(leases, { metadata: { name, namespace }, spec: claim(1) });
     } else {
       const version = current.metadata?.resourceVersion ?? '';
       if (observed?.version !== version) observed = { version, at: now() };
@@ -114,10 +120,9 @@ export function createLeaseLeaderElector(options: LeaseLeaderOptions): LeaderEle
       const durationMs = (current.spec?.leaseDurationSeconds ?? leaseSeconds) * 1000;
       const free = holder === '' || holder === identity || now() - observed.at > durationMs;
       if (!free) return;
-      won = await api.replaceNamespacedLease({
-        name,
-        namespace,
-        body: { ...current, spec: claim((current.spec?.leaseTransitions ?? 0) + 1) },
+      won = await api.put<Lease>(leasePath, {
+        ...current,
+        spec: claim((current.spec?.leaseTransitions ?? 0) + 1),
       });
     }
     lease = won;
@@ -130,10 +135,9 @@ export function createLeaseLeaderElector(options: LeaseLeaderOptions): LeaderEle
   const renew = async () => {
     const sent = now();
     try {
-      lease = await api.replaceNamespacedLease({
-        name,
-        namespace,
-        body: { ...lease, spec: { ...lease?.spec, renewTime: new V1MicroTime() } },
+      lease = await api.put<Lease>(leasePath, {
+        ...lease,
+        spec: { ...lease?.spec, renewTime: microTime() },
       });
       renewedAt = sent;
     } catch (error) {
@@ -180,7 +184,7 @@ export function createLeaseLeaderElector(options: LeaseLeaderOptions): LeaderEle
         // client-go's release: no holder, so followers take the lease at their next retry.
         const spec = { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1 };
         await api
-          .replaceNamespacedLease({ name, namespace, body: { ...lease, spec } })
+          .put(leasePath, { ...lease, spec })
           .catch((error: unknown) => logger.warn({ err: error }, 'lease release failed'));
       }
       setLeading(null);

@@ -1,15 +1,10 @@
-import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { BackendUnavailableError, StalledError, TransientError } from '../../reconcile/errors.ts';
-import { isAlreadyExists, isNotFound, kubeError } from './kube-errors.ts';
+import { KubeApiError, KubeNetworkError } from '../../kube-client/kube-errors.ts';
+import { kubeError } from './kube-errors.ts';
 
 const apiError = (code: number, reason: string, message: string) =>
-  new ApiException(
-    code,
-    'Unknown API Status Code!',
-    JSON.stringify({ kind: 'Status', status: 'Failure', code, reason, message }),
-    {},
-  );
+  new KubeApiError('POST /api/v1/namespaces/ns/pods', { code, reason, message });
 
 describe('kubeError', () => {
   const table = [
@@ -32,8 +27,8 @@ describe('kubeError', () => {
     });
   }
 
-  it('maps a failed fetch to BackendUnavailableError, anything else to TransientError', () => {
-    const network = new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
+  it('maps no answer to BackendUnavailableError, anything else to TransientError', () => {
+    const network = new KubeNetworkError('GET /api/v1/namespaces: connect ECONNREFUSED');
     expect(kubeError('read pod p', network)).toBeInstanceOf(BackendUnavailableError);
     const other = kubeError('read pod p', new Error('boom'));
     expect(other).toBeInstanceOf(TransientError);
@@ -43,12 +38,5 @@ describe('kubeError', () => {
   it('keeps a reconcile error as it is', () => {
     const stalled = new StalledError('x');
     expect(kubeError('read pod p', stalled)).toBe(stalled);
-  });
-
-  it('recognizes NotFound and AlreadyExists, but not a plain conflict', () => {
-    expect(isNotFound(apiError(404, 'NotFound', 'gone'))).toBe(true);
-    expect(isAlreadyExists(apiError(409, 'AlreadyExists', 'there'))).toBe(true);
-    expect(isAlreadyExists(apiError(409, 'Conflict', 'modified'))).toBe(false);
-    expect(isNotFound(new Error('404'))).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
-import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import type { CoreV1Api, V1Pod, V1Secret } from '@kubernetes/client-node';
-import { isAlreadyExists, isNotFound, kubeError } from './kube-errors.ts';
+import type { V1Pod, V1Secret } from '@kubernetes/client-node';
+import type { KubeApi } from '../../kube-client/kube-api.ts';
+import { isAlreadyExists, isNotFound } from '../../kube-client/kube-errors.ts';
+import { kubeError } from './kube-errors.ts';
 import type { ManagedPod, ManagedSecret } from './managed-list-watch.ts';
 
 /**
@@ -28,74 +29,65 @@ export interface KubeObjects {
   deleteSecret(name: string): Promise<void>;
 }
 
-/** `core` calls in `namespace`. */
-export function createKubeObjects(deps: { core: CoreV1Api; namespace: string }): KubeObjects {
-  const { core, namespace } = deps;
-  const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+/** Pod and Secret calls in `namespace`. */
+export function createKubeObjects(deps: { api: KubeApi; namespace: string }): KubeObjects {
+  const { api } = deps;
+  const base = `/api/v1/namespaces/${encodeURIComponent(deps.namespace)}`;
+  const pods = `${base}/pods`;
+  const secrets = `${base}/secrets`;
+  const named = (collection: string, name: string) => `${collection}/${encodeURIComponent(name)}`;
 
-  async function call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+  async function call<T>(action: string, request: Promise<T>): Promise<T> {
     try {
-      return await fn();
+      return await request;
     } catch (error) {
       throw kubeError(action, error);
     }
   }
-  async function orNull<T>(action: string, fn: () => Promise<T>): Promise<T | null> {
+  async function orNull<T>(action: string, request: Promise<T>): Promise<T | null> {
     try {
-      return await fn();
+      return await request;
     } catch (error) {
       if (isNotFound(error)) return null;
       throw kubeError(action, error);
     }
   }
-  async function created<T>(action: string, fn: () => Promise<T>): Promise<T | null> {
+  async function created<T>(action: string, request: Promise<T>): Promise<T | null> {
     try {
-      return await fn();
+      return await request;
     } catch (error) {
       if (isAlreadyExists(error)) return null;
       throw kubeError(action, error);
     }
   }
-  const pod = (object: V1Pod) => object as ManagedPod;
-  const secret = (object: V1Secret) => object as ManagedSecret;
 
   return {
-    readPod: (name) =>
-      orNull(`read pod ${name}`, async () =>
-        pod(await core.readNamespacedPod({ namespace, name })),
-      ),
+    readPod: (name) => orNull(`read pod ${name}`, api.get<ManagedPod>(named(pods, name))),
     readSecret: (name) =>
-      orNull(`read secret ${name}`, async () =>
-        secret(await core.readNamespacedSecret({ namespace, name })),
-      ),
+      orNull(`read secret ${name}`, api.get<ManagedSecret>(named(secrets, name))),
 
     createPod: (body) =>
-      created(`create pod ${String(body.metadata?.name)}`, async () =>
-        pod(await core.createNamespacedPod({ namespace, body })),
-      ),
+      created(`create pod ${String(body.metadata?.name)}`, api.post<ManagedPod>(pods, body)),
     createSecret: (body) =>
-      created(`create secret ${String(body.metadata?.name)}`, async () =>
-        secret(await core.createNamespacedSecret({ namespace, body })),
+      created(
+        `create secret ${String(body.metadata?.name)}`,
+        api.post<ManagedSecret>(secrets, body),
       ),
 
     replaceSecret(body, resourceVersion) {
       const name = String(body.metadata?.name);
       const versioned = { ...body, metadata: { ...body.metadata, resourceVersion } };
-      return call(`replace secret ${name}`, async () =>
-        secret(await core.replaceNamespacedSecret({ namespace, name, body: versioned })),
+      return call(
+        `replace secret ${name}`,
+        api.put<ManagedSecret>(named(secrets, name), versioned),
       );
     },
 
-    annotateSecret(name, annotations) {
-      return call(`annotate secret ${name}`, async () =>
-        secret(
-          await core.patchNamespacedSecret(
-            { namespace, name, body: { metadata: { annotations } } },
-            mergePatch,
-          ),
-        ),
-      );
-    },
+    annotateSecret: (name, annotations) =>
+      call(
+        `annotate secret ${name}`,
+        api.mergePatch<ManagedSecret>(named(secrets, name), { metadata: { annotations } }),
+      ),
 
     deletePod(name, options) {
       // In the body: with a body present the apiserver ignores the query's gracePeriodSeconds.
@@ -103,13 +95,11 @@ export function createKubeObjects(deps: { core: CoreV1Api; namespace: string }):
         gracePeriodSeconds: options.gracePeriodSeconds,
         preconditions: options.uid ? { uid: options.uid } : undefined,
       };
-      return orNull(`delete pod ${name}`, async () =>
-        pod(await core.deleteNamespacedPod({ namespace, name, body })),
-      );
+      return orNull(`delete pod ${name}`, api.delete<ManagedPod>(named(pods, name), body));
     },
 
     async deleteSecret(name) {
-      await orNull(`delete secret ${name}`, () => core.deleteNamespacedSecret({ namespace, name }));
+      await orNull(`delete secret ${name}`, api.delete(named(secrets, name)));
     },
   };
 }

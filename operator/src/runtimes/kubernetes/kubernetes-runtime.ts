@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { createLogger, type Logger } from '@hmmtrade/platform';
 import { StalledError, TransientError, WaitingError } from '../../reconcile/errors.ts';
@@ -25,7 +24,7 @@ import {
 } from './resource-names.ts';
 import { managedBotId, objectName } from './resource-names.ts';
 import type { BotOwner } from './resource-names.ts';
-import { makePooledApiClient } from '../../kube-client/pooled-api-client.ts';
+import { createKubeApi } from '../../kube-client/kube-api.ts';
 
 /** Options of `createKubernetesRuntime`. */
 export interface KubernetesRuntimeOptions {
@@ -69,11 +68,11 @@ const TERMINATING_REQUEUE_MS = 5_000;
  */
 export function createKubernetesRuntime(options: KubernetesRuntimeOptions): KubernetesRuntime {
   const { namespace } = options;
-  const core = makePooledApiClient(options.kubeConfig, CoreV1Api);
-  const objects = createKubeObjects({ core, namespace });
+  const api = createKubeApi(options.kubeConfig);
+  const objects = createKubeObjects({ api, namespace });
   const cache = createManagedObjects({
     kubeConfig: options.kubeConfig,
-    core,
+    api,
     namespace,
     logger: options.logger ?? createLogger({ component: 'kubernetes-runtime', level: 'silent' }),
   });

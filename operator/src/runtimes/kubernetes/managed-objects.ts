@@ -1,4 +1,5 @@
-import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeApi } from '../../kube-client/kube-api.ts';
 import type { Logger } from '@hmmtrade/platform';
 import { createReflector } from '../../sources/kubernetes/reflector.ts';
 import type { ReflectorTuning } from '../../sources/kubernetes/reflector.ts';
@@ -35,7 +36,7 @@ export interface ManagedObjects {
 
 export function createManagedObjects(deps: {
   kubeConfig: KubeConfig;
-  core: CoreV1Api;
+  api: KubeApi;
   namespace: string;
   logger: Logger;
   tuning?: ReflectorTuning;
@@ -77,7 +78,7 @@ export function createManagedObjects(deps: {
 
 function namedCache<T extends ManagedPod | ManagedSecret>(deps: {
   kubeConfig: KubeConfig;
-  core: CoreV1Api;
+  api: KubeApi;
   namespace: string;
   kind: 'pods' | 'secrets';
   logger: Logger;

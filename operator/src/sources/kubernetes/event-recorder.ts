@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { EventsV1Api, V1MicroTime, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '@hmmtrade/platform';
 import type { KubeObject } from './kube-object.ts';
-import { makePooledApiClient } from '../../kube-client/pooled-api-client.ts';
+import { createKubeApi, microTime } from '../../kube-client/kube-api.ts';
 
 /** One Kubernetes Event about an object. */
 export interface RecordedEvent {
@@ -34,7 +34,7 @@ export interface EventRecorderOptions {
 const NOTE_LIMIT = 1024;
 
 export function createEventRecorder(options: EventRecorderOptions): EventRecorder {
-  const api = makePooledApiClient(options.kubeConfig, EventsV1Api);
+  const api = createKubeApi(options.kubeConfig);
   const controller = options.controller ?? 'hmmtrade.io/operator';
   return {
     async record(object, event) {
@@ -42,16 +42,16 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
       const note =
         event.note.length > NOTE_LIMIT ? `${event.note.slice(0, NOTE_LIMIT - 1)}…` : event.note;
       try {
-        await api.createNamespacedEvent({
-          namespace,
-          body: {
+        await api.post(
+          `/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/events`,
+          {
             metadata: {
               // Unique like client-go's `<object>.<hex>`, within the 253-character name limit.
               name: `${name.slice(0, 230)}.${Date.now().toString(16)}${randomBytes(3).toString('hex')}`,
               namespace,
             },
             // MicroTime: the apiserver refuses eventTime without microsecond precision.
-            eventTime: new V1MicroTime(),
+            eventTime: microTime(),
             reportingController: controller,
             reportingInstance: options.instance,
             action: event.action ?? 'Reconcile',
@@ -67,7 +67,7 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
               resourceVersion,
             },
           },
-        });
+        );
       } catch (error) {
         options.logger.warn(
           { err: error, namespace, name, reason: event.reason },

@@ -1,4 +1,4 @@
-import { ResourceExpiredError } from './kube-errors.ts';
+import { ResourceExpiredError } from '../../kube-client/kube-errors.ts';
 import type { KubeObject } from './kube-object.ts';
 
 /** One page of a list call. */

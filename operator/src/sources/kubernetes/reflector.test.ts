@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../../runtimes/testing/eventually.ts';
 import { quietLogger } from '../../testing/operator-harness.ts';
-import { ResourceExpiredError } from './kube-errors.ts';
+import { ResourceExpiredError } from '../../kube-client/kube-errors.ts';
 import type { KubeObject } from './kube-object.ts';
 import type { ListPage, ListWatch, WatchEvent } from './list-watch.ts';
 import { createReflector, type Reflector } from './reflector.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from '@hmmtrade/platform';
 import { backoffDelay } from '../../queue/backoff.ts';
-import { ResourceExpiredError } from './kube-errors.ts';
+import { ResourceExpiredError } from '../../kube-client/kube-errors.ts';
 import { isNewerVersion, stripManagedFields, type KubeObject } from './kube-object.ts';
 import { listAllPages, type ListWatch, type WatchEvent, type WatchStream } from './list-watch.ts';
 

@@ -1,18 +1,12 @@
-import {
-  CustomObjectsApi,
-  PatchStrategy,
-  Watch,
-  setHeaderOptions,
-  type KubeConfig,
-} from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION } from '@hmmtrade/crds';
-import { ResourceExpiredError, isGone, isNotFound } from './kube-errors.ts';
+import { createKubeApi } from '../../kube-client/kube-api.ts';
+import { isNotFound } from '../../kube-client/kube-errors.ts';
 import type { TradingBotObject } from './kube-object.ts';
-import type { ListPage, ListWatch, WatchEvent, WatchStream } from './list-watch.ts';
-import { startWatch } from './watch-stream.ts';
-import { makePooledApiClient } from '../../kube-client/pooled-api-client.ts';
+import type { ListWatch } from './list-watch.ts';
+import { restListWatch } from './rest-list-watch.ts';
 
-/** The TradingBot calls the CRD source makes; a thin layer over @kubernetes/client-node. */
+/** The TradingBot calls the CRD source makes; JSON over the REST API. */
 export interface TradingBotClient extends ListWatch<TradingBotObject> {
   /** The one namespace listed and watched; undefined: all namespaces. */
   readonly namespace: string | undefined;
@@ -35,91 +29,38 @@ export interface TradingBotClientOptions {
   watchTimeoutSeconds?: number;
 }
 
-interface ListBody {
-  items: TradingBotObject[];
-  metadata: { resourceVersion: string; continue?: string };
-}
-
-const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-
 export function createTradingBotClient(
   kubeConfig: KubeConfig,
   options: TradingBotClientOptions = {},
 ): TradingBotClient {
-  const api = makePooledApiClient(kubeConfig, CustomObjectsApi);
-  const watcher = new Watch(kubeConfig);
-  const resource = { group: GROUP, version: VERSION, plural: PLURAL };
+  const api = createKubeApi(kubeConfig);
   const { namespace } = options;
-  const path = namespace
-    ? `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(namespace)}/${PLURAL}`
-    : `/apis/${GROUP}/${VERSION}/${PLURAL}`;
-
-  const list = async (page: {
-    limit: number;
-    continue?: string;
-  }): Promise<ListPage<TradingBotObject>> => {
-    const params = {
-      ...resource,
-      limit: page.limit,
-      ...(page.continue ? { _continue: page.continue } : {}),
-    };
-    try {
-      const body = (await (namespace
-        ? api.listNamespacedCustomObject({ ...params, namespace })
-        : api.listClusterCustomObject(params))) as ListBody;
-      return {
-        items: body.items,
-        resourceVersion: body.metadata.resourceVersion,
-        ...(body.metadata.continue ? { continue: body.metadata.continue } : {}),
-      };
-    } catch (error) {
-      if (isGone(error))
-        throw new ResourceExpiredError('list: continue token expired', { cause: error });
-      throw new Error('kubernetes: list tradingbots', { cause: error });
-    }
-  };
-
-  const watch = (
-    resourceVersion: string,
-    onEvent: (event: WatchEvent<TradingBotObject>) => void,
-  ): WatchStream =>
-    startWatch(
-      watcher,
-      path,
-      { resourceVersion, timeoutSeconds: options.watchTimeoutSeconds ?? 300 },
-      onEvent,
-    );
+  const inNamespace = (ns: string) =>
+    `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(ns)}/${PLURAL}`;
+  const objectPath = (ns: string, name: string) => `${inNamespace(ns)}/${encodeURIComponent(name)}`;
+  const listWatch = restListWatch<TradingBotObject>({
+    api,
+    kubeConfig,
+    path: namespace ? inNamespace(namespace) : `/apis/${GROUP}/${VERSION}/${PLURAL}`,
+    ...(options.watchTimeoutSeconds ? { watchTimeoutSeconds: options.watchTimeoutSeconds } : {}),
+  });
 
   return {
     namespace,
-    list,
-    watch,
+    list: (page) => listWatch.list(page),
+    watch: (resourceVersion, onEvent) => listWatch.watch(resourceVersion, onEvent),
     async get(ns, name) {
       try {
-        return (await api.getNamespacedCustomObject({
-          ...resource,
-          namespace: ns,
-          name,
-        })) as TradingBotObject;
+        return await api.get<TradingBotObject>(objectPath(ns, name));
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw new Error(`kubernetes: get tradingbot ${ns}/${name}`, { cause: error });
       }
     },
-    async mergePatch(ns, name, patch) {
-      return (await api.patchNamespacedCustomObject(
-        { ...resource, namespace: ns, name, body: patch },
-        MERGE_PATCH,
-      )) as TradingBotObject;
-    },
-    async replaceStatus(object) {
+    mergePatch: (ns, name, patch) => api.mergePatch<TradingBotObject>(objectPath(ns, name), patch),
+    replaceStatus(object) {
       const { name, namespace: ns = 'default' } = object.metadata;
-      return (await api.replaceNamespacedCustomObjectStatus({
-        ...resource,
-        namespace: ns,
-        name,
-        body: object,
-      })) as TradingBotObject;
+      return api.put<TradingBotObject>(`${objectPath(ns, name)}/status`, object);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { FINALIZER, type TradingBotStatus } from '@hmmtrade/crds';
 import { BOT_REPORTED_STATUS_FIELDS } from '../../reconcile/status.ts';
-import { isConflict, isNotFound } from './kube-errors.ts';
+import { isConflict, isNotFound } from '../../kube-client/kube-errors.ts';
 import { stripManagedFields, type TradingBotObject } from './kube-object.ts';
 import type { TradingBotClient } from './trading-bot-client.ts';
 

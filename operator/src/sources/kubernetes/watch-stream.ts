@@ -1,5 +1,5 @@
 import type { Watch } from '@kubernetes/client-node';
-import { statusError } from './kube-errors.ts';
+import { statusError } from '../../kube-client/kube-errors.ts';
 import type { KubeObject } from './kube-object.ts';
 import type { WatchEvent, WatchStream } from './list-watch.ts';
 

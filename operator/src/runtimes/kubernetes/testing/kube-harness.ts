@@ -7,7 +7,7 @@ import { createKubernetesRuntime } from '../kubernetes-runtime.ts';
 import type { KubernetesRuntime, KubernetesRuntimeOptions } from '../kubernetes-runtime.ts';
 import { startKubeletSim } from './kubelet-sim.ts';
 import type { KubeletSimOptions } from './kubelet-sim.ts';
-import { makePooledApiClient } from '../../../kube-client/pooled-api-client.ts';
+import { makePooledApiClient } from '../../../kube-client/testing/pooled-api-client.ts';
 
 /** A real apiserver for one test file, and an admin client of it. */
 export interface KubeTestEnv {
