@@ -3,24 +3,24 @@
 // (both seen through watches here), the operator's RSS, and the apiserver writes an operator
 // restart causes once everything has converged (goal: none), read from the apiserver's own
 // request metrics, with its per-route calls and latency while converging.
+// The operator runs as its image ships it: the esbuild bundle of `hmmtrade` (cli/scripts/bundle.ts).
 // Run: BOTS=1000 npm run bench:k8s (needs Postgres and the envtest binaries); NODE_FLAGS sets the
 // operator's Node flags (bench/config.ts), e.g. to take a CPU profile.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Watch } from '@kubernetes/client-node';
 import { createTestDatabase } from '@hmmtrade/db/testing';
 import { startKubeletSim, startKubeTestEnv } from '@hmmtrade/operator/testing';
+import { buildCliBundle, bundledBin } from '../cli/scripts/bundle.ts';
 import { apiserverRequests } from './apiserver-metrics.ts';
 import { benchArgs, childEnv, nodeFlags } from './config.ts';
 
 const { bots: BOTS } = benchArgs({ bots: 1_000 });
-const CRD = fileURLToPath(
-  new URL('../crds/generated/tradingbots.hmmtrade.io.yaml', import.meta.url),
-);
-const BIN = fileURLToPath(new URL('../cli/bin/hmmtrade.js', import.meta.url));
+const CRD = new URL('../crds/generated/tradingbots.hmmtrade.io.yaml', import.meta.url).pathname;
+await buildCliBundle();
+const BIN = bundledBin();
 
 const env = await startKubeTestEnv();
 const testDb = await createTestDatabase('postgres');

@@ -2,10 +2,10 @@
 // bin/hmmtrade-trader.js (the reference trader), each one JavaScript file holding everything it
 // imports, so that the image needs neither node_modules nor the TypeScript sources.
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
+import { bundleNodePrograms } from './node-bundle.ts';
 
 const REPO_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const PACKAGE_DIR = join(REPO_DIR, 'bot-image');
@@ -19,26 +19,11 @@ export const DEFAULT_BUNDLE_DIR = join(REPO_DIR, '.tsbuild', 'bot-image-bundle')
  * directory is laid out as the image's `bot-image/`, which it becomes (bot-image/Dockerfile).
  */
 export async function buildBundles(outDir: string = DEFAULT_BUNDLE_DIR): Promise<Metafile> {
-  const { metafile } = await build({
-    absWorkingDir: REPO_DIR, // the metafile's paths: `bot-image/src/bot-main.ts` …
+  return bundleNodePrograms({
+    workingDir: REPO_DIR, // the metafile's paths: `bot-image/src/bot-main.ts` …
     entryPoints: BINS.map((bin) => join(PACKAGE_DIR, 'bin', bin)),
-    outdir: join(outDir, 'bin'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    // The same bundle with or without the tsconfig files (the image's build stage has none).
-    tsconfigRaw: {},
-    // CommonJS dependencies (yaml, in the trader) call require(), which ES modules lack.
-    banner: {
-      js: "import { createRequire as $bundleCreateRequire } from 'node:module'; const require = $bundleCreateRequire(import.meta.url);",
-    },
-    // Not minified: it saves no memory measurably (bench/README.md) and stack traces stay readable.
-    metafile: true,
-    logLevel: 'warning',
+    outDir,
   });
-  await writeFile(join(outDir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
-  return metafile;
 }
 
 /**

@@ -1,18 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, describeError } from '@hmmtrade/platform';
-import { botMain, traderEntry } from '@hmmtrade/bot-image';
 import { loadCliConfig, type CliFlags } from './config.ts';
-import { startApiProcess } from './commands/api.ts';
-import { startOperatorProcess } from './commands/operator-only.ts';
-import { startFlySimProcess } from './commands/sim.ts';
-import { runMigrate } from './commands/migrate.ts';
-import { startStack } from './commands/up.ts';
 import { VERSION } from './version.ts';
 
 /** Exit codes: 0 ok, 1 the work failed, 2 bad usage or configuration. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 const print = (line: string) => void process.stdout.write(`${line}\n`);
+
+// Each command loads its own modules when it runs, so that a process holds only what its
+// command uses: `hmmtrade operator` never loads the API, the AWS SDK or the embedded database.
 
 /** Runs the `hmmtrade` command line and resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -56,7 +53,9 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       'where bots run: local, fake, fly or fly-sim (env OPERATOR_RUNTIME)',
     )
     .action(async (flags: CliFlags) => {
-      await runUntilSignalled(() => startStack(loadCliConfig(flags), print));
+      await runUntilSignalled(async () =>
+        (await import('./commands/up.ts')).startStack(loadCliConfig(flags), print),
+      );
     });
 
   withDatabaseOptions(program.command('api'))
@@ -64,7 +63,9 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
     .option('--port <port>', 'port to listen on, 0 for any free one (env PORT, default 8080)')
     .action(async (flags: CliFlags) => {
-      await runUntilSignalled(() => startApiProcess(loadCliConfig(flags), print));
+      await runUntilSignalled(async () =>
+        (await import('./commands/api.ts')).startApiProcess(loadCliConfig(flags), print),
+      );
     });
 
   withDatabaseOptions(program.command('operator'))
@@ -76,7 +77,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       'where bots run: local, fake, fly or fly-sim (env OPERATOR_RUNTIME)',
     )
     .action(async (flags: CliFlags) => {
-      await runUntilSignalled(() => startOperatorProcess(loadCliConfig(flags), print));
+      await runUntilSignalled(async () =>
+        (await import('./commands/operator-only.ts')).startOperatorProcess(
+          loadCliConfig(flags),
+          print,
+        ),
+      );
     });
 
   const sim = program.command('sim').description('run a simulator of an external service');
@@ -86,7 +92,9 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
     .option('--port <port>', 'port to listen on, 0 for any free one (env PORT, default 8080)')
     .action(async (flags: CliFlags) => {
-      await runUntilSignalled(() => startFlySimProcess(loadCliConfig(flags), print));
+      await runUntilSignalled(async () =>
+        (await import('./commands/sim.ts')).startFlySimProcess(loadCliConfig(flags), print),
+      );
     });
 
   program
@@ -95,7 +103,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       'run one bot: the supervisor (the bot image entrypoint; reads BOT_ID, HMMTRADE_API_URL, HMMTRADE_MACHINE_TOKEN)',
     )
     .action(async () => {
-      setExitCode(await botMain());
+      setExitCode(await (await import('@hmmtrade/bot-image')).botMain());
     });
 
   program
@@ -105,13 +113,13 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .allowUnknownOption()
     .argument('[args...]')
     .action(async (args: string[]) => {
-      setExitCode(await traderEntry(args));
+      setExitCode(await (await import('@hmmtrade/bot-image')).traderEntry(args));
     });
 
   withDatabaseOptions(program.command('migrate'))
     .description('apply pending database migrations (DATABASE_URL, or the embedded database)')
     .action(async (flags: CliFlags) => {
-      await runMigrate(loadCliConfig(flags), print);
+      await (await import('./commands/migrate.ts')).runMigrate(loadCliConfig(flags), print);
     });
 
   return program;

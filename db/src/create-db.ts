@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { StartupError } from '@hmmtrade/platform';
 import type { Database } from './database.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
+import type { EmbeddedPostgres } from './embedded-postgres.ts';
 
 /** How to reach the database. */
 export interface DbConfig {
@@ -41,9 +41,12 @@ function parseInt8AsNumber(oid: number, format?: 'text' | 'binary'): (value: str
  * Failures become a StartupError with a one-line message that never contains a password.
  */
 export async function createDb(config: DbConfig): Promise<DbHandle> {
+  // PGlite (≈ 20 MB of WebAssembly) is loaded only when there is no real Postgres to use.
   const embedded = config.databaseUrl
     ? null
-    : await startEmbeddedPostgres({ dataDir: config.dataDir });
+    : await (
+        await import('./embedded-postgres.ts')
+      ).startEmbeddedPostgres({ dataDir: config.dataDir });
   const connectionString = config.databaseUrl ?? embedded!.connectionString;
   const location = describeLocation(connectionString);
   const pool = new pg.Pool({

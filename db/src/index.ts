@@ -12,6 +12,6 @@ export * from './tables/stripe-events.table.ts';
 export * from './tables/audit-log.table.ts';
 export * from './tables/operator-leases.table.ts';
 export { createDb, describeLocation, type DbConfig, type DbHandle } from './create-db.ts';
-export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
+export type { EmbeddedPostgres } from './embedded-postgres.ts';
 export { migrateToLatest, type MigrateOutcome } from './migrate.ts';
 export { BOT_CHANGES_CHANNEL } from './bot-changes.ts';

@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@hmmtrade/db/testing';
 import { createMetricsRegistry } from '@hmmtrade/platform';
-import { assembleKubernetesOperator, type Operator } from '@hmmtrade/operator';
+import type { Operator } from '@hmmtrade/operator';
+import { assembleKubernetesOperator } from '@hmmtrade/operator/kubernetes';
 import {
   eventually,
   quietLogger,

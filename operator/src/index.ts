@@ -9,7 +9,3 @@ export {
   type InProcessBotChangeFeed,
 } from './sources/change-feed.ts';
 export { killMarked as killMarkedProcesses, scanMarkedProcesses } from './runtimes/local/proc.ts';
-export {
-  assembleKubernetesOperator,
-  type KubernetesOperatorSettings,
-} from './assemble-kubernetes-operator.ts';

@@ -1,19 +1,14 @@
-import { KubeConfig } from '@kubernetes/client-node';
-import { createDb, migrateToLatest, type DbHandle } from '@hmmtrade/db';
-import { assembleKubernetesOperator } from '@hmmtrade/operator';
+import { createDb, migrateToLatest } from '@hmmtrade/db';
 import {
+  createHealthRouter,
   createLogger,
   createMetricsRegistry,
   listen,
-  type Logger,
-  type Registry,
 } from '@hmmtrade/platform';
-import { createHealthRouter } from '@hmmtrade/platform';
 import express from 'express';
 import type { CliConfig } from '../config.ts';
 import { VERSION } from '../version.ts';
 import { loadMachineTokens, machineKeyPath } from './machine-key.ts';
-import { startOperator } from './operator.ts';
 
 /**
  * `hmmtrade operator`: the reconciler alone, for deployments where the API runs elsewhere.
@@ -40,10 +35,14 @@ export async function startOperatorProcess(config: CliConfig, print: (line: stri
     const machineTokens = await loadMachineTokens(machineKeyPath(config.dataDir), 'hmmtrade');
     const operator =
       config.operator.runtime === 'kubernetes'
-        ? await startKubernetesOperator(config, database, registry, logger, (botId) =>
+        ? await (
+            await import('./operator-kubernetes.ts')
+          ).startKubernetesOperator(config, database, registry, logger, (botId) =>
             machineTokens.mint(botId),
           )
-        : await startOperator({
+        : await (
+            await import('./operator.ts')
+          ).startOperator({
             config,
             database,
             registry,
@@ -65,34 +64,4 @@ export async function startOperatorProcess(config: CliConfig, print: (line: stri
     await database.close();
     throw error;
   }
-}
-
-/**
- * In a cluster: TradingBots from the apiserver (kubeconfig from KUBECONFIG or the pod's service
- * account), a Lease, and one Pod per bot; bots are mirrored into the database for the dashboard.
- */
-async function startKubernetesOperator(
-  config: CliConfig,
-  database: DbHandle,
-  registry: Registry,
-  logger: Logger,
-  mintMachineToken: (botId: string) => Promise<string>,
-) {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
-  const operator = assembleKubernetesOperator({
-    kubeConfig,
-    db: database.db,
-    logger,
-    registry,
-    settings: {
-      namespace: config.operator.namespace,
-      apiUrl: config.operator.apiUrl ?? 'http://127.0.0.1:8080',
-      concurrency: config.operator.concurrency,
-      resyncPeriodMs: config.operator.resyncSeconds * 1000,
-      mintMachineToken,
-    },
-  });
-  await operator.start();
-  return operator;
 }
