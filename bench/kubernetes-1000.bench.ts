@@ -94,6 +94,23 @@ const startOperator = () =>
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
+/** The operator's /metrics URL, which it prints once started. */
+const metricsUrl = (child: ReturnType<typeof startOperator>) =>
+  new Promise<string>((resolve) => {
+    let text = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const url = /metrics at (\S+)/.exec(text)?.[1];
+      if (url) resolve(url);
+    });
+  });
+/** The operator's V8 heap and off-heap memory (prom-client's default metrics), in MB. */
+async function heapFigures(url: string) {
+  const text = await (await fetch(url)).text();
+  const metric = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1]) / 1e6;
+  return `heap used ${metric('nodejs_heap_size_used_bytes').toFixed(0)} MB of ${metric('nodejs_heap_size_total_bytes').toFixed(0)} MB, external ${metric('nodejs_external_memory_bytes').toFixed(0)} MB`;
+}
 const rss = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 let operator = startOperator();
@@ -139,9 +156,11 @@ operator.kill('SIGTERM');
 await new Promise((resolve) => operator.once('exit', resolve));
 const before = (await apiserverRequests(apiserver)).botWrites;
 operator = startOperator();
+const restartedMetrics = metricsUrl(operator);
 await new Promise((resolve) => setTimeout(resolve, 20_000)); // relist, resync and reconcile every bot
 const restartWrites = (await apiserverRequests(apiserver)).botWrites - before;
 const restartRss = rss(operator.pid!);
+const restartHeap = await heapFigures(await restartedMetrics);
 operator.kill('SIGTERM');
 await new Promise((resolve) => operator.once('exit', resolve));
 
@@ -152,6 +171,7 @@ console.log(
 console.log(
   `operator RSS: peak ${peakRss.toFixed(0)} MB while converging, ${restartRss.toFixed(0)} MB after a restart (goal ≤ 150 MB)`,
 );
+console.log(`operator memory after the restart: ${restartHeap}`);
 console.log(
   `apiserver writes (tradingbots, pods, secrets) caused by an operator restart at steady state: ${restartWrites}`,
 );

@@ -27,5 +27,6 @@ export function buildCliBundle(outDir: string = DEFAULT_CLI_BUNDLE_DIR): Promise
     splitting: true,
     external: ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pg-native'],
     sideEffectFree: ['@kubernetes/client-node'],
+    compact: true,
   });
 }

@@ -4,7 +4,7 @@ import type { Logger } from '@hmmtrade/platform';
 import { createReflector } from '../../sources/kubernetes/reflector.ts';
 import type { ReflectorTuning } from '../../sources/kubernetes/reflector.ts';
 import { kubeError } from './kube-errors.ts';
-import { managedListWatch } from './managed-list-watch.ts';
+import { cachedPod, cachedSecret, managedListWatch } from './managed-list-watch.ts';
 import type { ManagedPod, ManagedSecret } from './managed-list-watch.ts';
 import { managedBotId } from './resource-names.ts';
 
@@ -46,10 +46,18 @@ export function createManagedObjects(deps: {
     const botId = managedBotId(object.metadata);
     if (botId) listener(botId);
   };
-  const cacheOf = <T extends ManagedPod | ManagedSecret>(kind: 'pods' | 'secrets') =>
-    namedCache<T>({ ...deps, kind, onChange: changed });
-  const pods = cacheOf<ManagedPod>('pods');
-  const secrets = cacheOf<ManagedSecret>('secrets');
+  const pods = namedCache<ManagedPod>({
+    ...deps,
+    kind: 'pods',
+    trim: cachedPod,
+    onChange: changed,
+  });
+  const secrets = namedCache<ManagedSecret>({
+    ...deps,
+    kind: 'secrets',
+    trim: cachedSecret,
+    onChange: changed,
+  });
   let started: Promise<void> | undefined;
 
   return {
@@ -83,6 +91,7 @@ function namedCache<T extends ManagedPod | ManagedSecret>(deps: {
   kind: 'pods' | 'secrets';
   logger: Logger;
   tuning?: ReflectorTuning;
+  trim: (object: T) => T;
   onChange: (object: T) => void;
 }): NamedCache<T> & { start(): Promise<void>; stop(): Promise<void> } {
   const uids = new Map<string, string>();
@@ -92,6 +101,7 @@ function namedCache<T extends ManagedPod | ManagedSecret>(deps: {
   };
   const reflector = createReflector<T>({
     listWatch: managedListWatch<T>(deps),
+    trim: deps.trim,
     logger: deps.logger.child({ component: `${deps.kind}-informer` }),
     ...(deps.tuning ? { tuning: deps.tuning } : {}),
     handlers: {

@@ -4,6 +4,8 @@ import { desiredInstance } from '../testing/desired-instance.ts';
 import { recordSecret } from './instance-record.ts';
 import type { DesiredPodState } from './instance-record.ts';
 import { botPod } from './pod-spec.ts';
+import { cachedPod, cachedSecret } from './managed-list-watch.ts';
+import type { ManagedPod, ManagedSecret } from './managed-list-watch.ts';
 import { groupByBot, observedInstance } from './pod-state.ts';
 
 const desired = desiredInstance('b1', { generation: 4, configHash: 'h4', region: 'fra' });
@@ -143,12 +145,31 @@ describe('observedInstance', () => {
     },
   ];
   for (const row of table) {
+    const rowSecret = row.secret === undefined ? secret() : row.secret;
     it(row.name, () => {
-      expect(observe(row.pod, row.secret === undefined ? secret() : row.secret)).toMatchObject(
-        row.want,
+      expect(observe(row.pod, rowSecret)).toMatchObject(row.want);
+    });
+    it(`${row.name}: the same from what the runtime's cache keeps`, () => {
+      const cached = observe(
+        row.pod && cachedPod(row.pod as ManagedPod),
+        rowSecret && cachedSecret(rowSecret as ManagedSecret),
       );
+      expect(cached).toEqual(observe(row.pod, rowSecret));
     });
   }
+
+  it("keeps no Secret data and no pod spec beyond the bot container's image in the cache", () => {
+    const cachedS = cachedSecret({ ...(secret() as ManagedSecret), data: { A: 'eA==' } });
+    expect(cachedS).not.toHaveProperty('data');
+    expect(cachedS).not.toHaveProperty('stringData');
+    expect(cachedS.metadata).toEqual(secret().metadata);
+    const cachedP = cachedPod(pod({ phase: 'Running' }) as ManagedPod);
+    expect(cachedP.spec).toEqual({
+      containers: [{ name: 'bot', image: desired.image }],
+      terminationGracePeriodSeconds: pod().spec?.terminationGracePeriodSeconds,
+    });
+    expect(cachedP.status).toMatchObject({ phase: 'Running' });
+  });
 });
 
 describe('groupByBot', () => {

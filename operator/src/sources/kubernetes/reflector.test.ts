@@ -58,10 +58,15 @@ describe('reflector', () => {
     reflector = undefined;
   });
 
-  function start(listWatch: ListWatch<KubeObject>, delays: number[] = []) {
+  function start(
+    listWatch: ListWatch<KubeObject>,
+    delays: number[] = [],
+    trim?: (object: KubeObject) => KubeObject,
+  ) {
     const log: string[] = [];
     reflector = createReflector({
       listWatch,
+      ...(trim ? { trim } : {}),
       logger: quietLogger(),
       handlers: {
         onUpsert: (object) =>
@@ -98,6 +103,27 @@ describe('reflector', () => {
     expect(reflector.get('a')?.metadata.managedFields).toBeUndefined();
     expect(log.at(-1)).toBe('listed 5');
     await eventually(() => expect(state.watchCalls).toEqual(['10']));
+  });
+
+  it('caches only what `trim` keeps, from lists, watch events and our own writes alike', async () => {
+    const { state, listWatch } = scripted();
+    state.objects = [{ ...obj('a', '5'), spec: { big: 'x'.repeat(100) } } as KubeObject];
+    const trim = (object: KubeObject): KubeObject => ({
+      metadata: {
+        uid: object.metadata.uid,
+        name: object.metadata.name,
+        resourceVersion: object.metadata.resourceVersion,
+      },
+    });
+    const { reflector, ready } = start(listWatch, [], trim);
+    await ready;
+    await eventually(() => expect(state.watches).toHaveLength(1));
+    state.watches[0]!.emit({ type: 'ADDED', object: obj('b', '11') });
+    reflector.update(obj('c', '12'));
+    for (const uid of ['a', 'b', 'c'])
+      expect(reflector.get(uid)).toEqual(
+        trim(obj(uid, reflector.get(uid)!.metadata.resourceVersion)),
+      );
   });
 
   it('restarts a list whose continue token expired', async () => {

@@ -34,7 +34,7 @@ export interface ReflectorHandlers<T> {
  * (DESIGN §10): a failed list or watch is retried with exponential backoff and jitter; a
  * watch is resumed from the last resourceVersion seen (bookmarks included); 410 Gone relists
  * with paging; a watch the server ends at once counts as a failure, so it cannot spin; a
- * periodic relist catches anything missed. managedFields are stripped before caching.
+ * periodic relist catches anything missed. managedFields (or more: `trim`) are dropped before caching.
  */
 export interface Reflector<T> {
   /** Lists every object (paged), then watches in the background. Rejects if that list fails. */
@@ -60,8 +60,14 @@ export function createReflector<T extends KubeObject>(deps: {
   handlers: ReflectorHandlers<T>;
   logger: Logger;
   tuning?: ReflectorTuning;
+  /**
+   * What is cached of each object (default: all of it but managedFields), like
+   * controller-runtime's cache transforms: an informer that reads a few fields keeps only those.
+   */
+  trim?: (object: T) => T;
 }): Reflector<T> {
   const { listWatch, handlers, logger } = deps;
+  const trim = deps.trim ?? stripManagedFields;
   const tuning = deps.tuning ?? {};
   const pageSize = tuning.pageSize ?? 500;
   const minWatchMs = tuning.minWatchMs ?? 1_000;
@@ -121,7 +127,7 @@ export function createReflector<T extends KubeObject>(deps: {
 
   const listAll = async () => {
     const { items, resourceVersion: listVersion } = await listAllPages(listWatch, pageSize);
-    replace(items.map(stripManagedFields), listVersion);
+    replace(items.map(trim), listVersion);
   };
 
   const onEvent = (event: WatchEvent<T>) => {
@@ -130,7 +136,7 @@ export function createReflector<T extends KubeObject>(deps: {
       if (version) resourceVersion = version;
       return;
     }
-    const object = stripManagedFields(event.object);
+    const object = trim(event.object);
     if (event.type === 'DELETED') {
       store.delete(object.metadata.uid);
       deleted.add(object.metadata.uid);
@@ -231,7 +237,7 @@ export function createReflector<T extends KubeObject>(deps: {
     get: (uid) => store.get(uid),
     list: () => [...store.values()],
     update(object) {
-      const stripped = stripManagedFields(object);
+      const stripped = trim(object);
       const cached = store.get(stripped.metadata.uid);
       if (deleted.has(stripped.metadata.uid)) return stripped;
       if (
