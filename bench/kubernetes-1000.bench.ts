@@ -98,7 +98,7 @@ const startOperator = () =>
 const metricsUrl = (child: ReturnType<typeof startOperator>) =>
   new Promise<string>((resolve) => {
     let text = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       const url = /metrics at (\S+)/.exec(text)?.[1];
       if (url) resolve(url);

@@ -1,6 +1,10 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createMachineTokens, generateMachineSigningKey, type MachineTokens } from '@hmmtrade/api/machine-tokens';
+import {
+  createMachineTokens,
+  generateMachineSigningKey,
+  type MachineTokens,
+} from '@hmmtrade/api/machine-tokens';
 import { StartupError } from '@hmmtrade/platform';
 
 /** Where the machine JWT signing key lives under a data directory. */
