@@ -153,7 +153,11 @@ describe('helm template', () => {
     const containers = (c: string): Container[] =>
       podSpec(findObject(objects, 'Deployment', name(c))).containers;
     expect(containers('operator')).toMatchObject([
-      { image: 'ghcr.io/hmmtrade/hmmtrade:0.1.0', command: ['hmmtrade', 'operator'] },
+      {
+        image: 'ghcr.io/hmmtrade/hmmtrade:0.1.0',
+        // V8 flags go on the command line: NODE_OPTIONS refuses them.
+        command: ['node', '--optimize-for-size', '/usr/local/bin/hmmtrade', 'operator'],
+      },
     ]);
     expect(containers('api')).toMatchObject([
       { image: 'ghcr.io/hmmtrade/hmmtrade:0.1.0', command: ['hmmtrade', 'api'] },
@@ -163,6 +167,13 @@ describe('helm template', () => {
     // First the keys are put in place, then the database is migrated.
     expect(api.initContainers?.map((c) => c.name)).toEqual(['secrets', 'migrate']);
     expect(api.initContainers?.[1]?.command).toEqual(['hmmtrade', 'migrate']);
+
+    const flagged = await renderChart({ set: ['operator.nodeFlags={--max-old-space-size=256}'] });
+    expect(
+      podSpec(findObject(flagged, 'Deployment', name('operator'))).containers[0],
+    ).toMatchObject({
+      command: ['node', '--max-old-space-size=256', '/usr/local/bin/hmmtrade', 'operator'],
+    });
 
     const tagged = await renderChart({ set: ['api.image.tag=1.2.3', 'api.migrateOnStart=false'] });
     const taggedApi = podSpec(findObject(tagged, 'Deployment', name('api')));
@@ -580,6 +591,11 @@ describe('values.schema.json', () => {
       error: "at '/containerSecurityContext/readOnlyRootFilesystem': value must be true",
     },
     { name: 'a bad watchNamespace', set: 'watchNamespace=Bots_NS', error: "at '/watchNamespace'" },
+    {
+      name: 'a Node flag that is not one',
+      set: 'operator.nodeFlags={rm -rf}',
+      error: "at '/operator/nodeFlags/0': 'rm -rf' does not match pattern",
+    },
     {
       name: 'a port out of range',
       set: 'api.port=70000',

@@ -11,6 +11,9 @@ const REPO_DIR = fileURLToPath(new URL('../../', import.meta.url));
 /** Where the benchmarks and tests put the bundle; inside the repository so node_modules resolve. */
 export const DEFAULT_CLI_BUNDLE_DIR = join(REPO_DIR, '.tsbuild', 'cli-bundle');
 
+/** Where the image puts `hmmtrade` (cli/Dockerfile links the bundle's entry point there). */
+export const IMAGE_BIN = '/usr/local/bin/hmmtrade';
+
 /** The bundle's entry point, `<outDir>/bin/hmmtrade.js`. */
 export const bundledBin = (outDir: string = DEFAULT_CLI_BUNDLE_DIR) =>
   join(outDir, 'bin', 'hmmtrade.js');
@@ -29,4 +32,23 @@ export function buildCliBundle(outDir: string = DEFAULT_CLI_BUNDLE_DIR): Promise
     sideEffectFree: ['@kubernetes/client-node'],
     compact: true,
   });
+}
+
+/**
+ * A container command of the image, `node [flags] /usr/local/bin/hmmtrade <command> …` (as the
+ * Helm chart runs it), as run on this machine: this Node, and the bundle in `outDir` for the
+ * image's `hmmtrade`.
+ */
+export function imageCommandHere(
+  containerCommand: string[],
+  outDir: string = DEFAULT_CLI_BUNDLE_DIR,
+): { command: string; args: string[] } {
+  const [node, ...args] = containerCommand;
+  if (node !== 'node' || !args.includes(IMAGE_BIN)) {
+    throw new Error(`not a command of the image: ${JSON.stringify(containerCommand)}`);
+  }
+  return {
+    command: process.execPath,
+    args: args.map((arg) => (arg === IMAGE_BIN ? bundledBin(outDir) : arg)),
+  };
 }
