@@ -32,14 +32,10 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /**
- * Node flags of a process a benchmark starts as production would run it (the README's
- * recommended `--max-semi-space-size=2`); NODE_FLAGS replaces them, e.g. to profile:
- * NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+ * Node flags of a process a benchmark starts: `defaults`, as production runs it; NODE_FLAGS
+ * replaces them, e.g. to profile: NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
  */
-export function nodeFlags(): string[] {
-  const parsed = parseEnv(
-    z.object({ NODE_FLAGS: z.string().default('--max-semi-space-size=2') }),
-    process.env,
-  );
-  return parsed.NODE_FLAGS.split(' ').filter(Boolean);
+export function nodeFlags(defaults: string[]): string[] {
+  const parsed = parseEnv(z.object({ NODE_FLAGS: z.string().optional() }), process.env);
+  return parsed.NODE_FLAGS === undefined ? defaults : parsed.NODE_FLAGS.split(' ').filter(Boolean);
 }

@@ -3,7 +3,8 @@
 // (both seen through watches here), the operator's RSS, and the apiserver writes an operator
 // restart causes once everything has converged (goal: none), read from the apiserver's own
 // request metrics, with its per-route calls and latency while converging.
-// The operator runs as its image ships it: the esbuild bundle of `hmmtrade` (cli/scripts/bundle.ts).
+// The operator runs as the Helm chart runs it: the image's esbuild bundle of `hmmtrade`
+// (cli/scripts/bundle.ts) with the chart's default Node flags (operator.nodeFlags).
 // Run: BOTS=1000 npm run bench:k8s (needs Postgres and the envtest binaries); NODE_FLAGS sets the
 // operator's Node flags (bench/config.ts), e.g. to take a CPU profile.
 import { spawn } from 'node:child_process';
@@ -13,7 +14,8 @@ import { join } from 'node:path';
 import { Watch } from '@kubernetes/client-node';
 import { createTestDatabase } from '@hmmtrade/db/testing';
 import { startKubeletSim, startKubeTestEnv } from '@hmmtrade/operator/testing';
-import { buildCliBundle, bundledBin } from '../cli/scripts/bundle.ts';
+import { parse } from 'yaml';
+import { buildCliBundle, bundledBin } from '@hmmtrade/cli/bundle';
 import { apiserverRequests } from './apiserver-metrics.ts';
 import { benchArgs, childEnv, nodeFlags } from './config.ts';
 
@@ -21,6 +23,10 @@ const { bots: BOTS } = benchArgs({ bots: 1_000 });
 const CRD = new URL('../crds/generated/tradingbots.hmmtrade.io.yaml', import.meta.url).pathname;
 await buildCliBundle();
 const BIN = bundledBin();
+const chartValues = parse(
+  readFileSync(new URL('../charts/hmmtrade/values.yaml', import.meta.url), 'utf8'),
+) as { operator: { nodeFlags: string[] } };
+const NODE_FLAGS = nodeFlags(chartValues.operator.nodeFlags);
 
 const env = await startKubeTestEnv();
 const testDb = await createTestDatabase('postgres');
@@ -81,7 +87,7 @@ const watches = [
 const startOperator = () =>
   spawn(
     process.execPath,
-    [...nodeFlags(), BIN, 'operator', '--runtime', 'kubernetes', '--port', '0'],
+    [...NODE_FLAGS, BIN, 'operator', '--runtime', 'kubernetes', '--port', '0'],
     {
       env: childEnv({
         KUBECONFIG: env.envtest.kubeconfigPath,
