@@ -39,7 +39,7 @@ await env.envtest.kubectl([
   'crd/tradingbots.hmmtrade.io',
 ]);
 const namespace = await env.namespace();
-const kubelet = startKubeletSim({ core: env.core, namespace, intervalMs: 200 });
+const kubelet = startKubeletSim({ kubeConfig: env.kubeConfig, namespace, intervalMs: 200 });
 
 // The CRD's REST endpoint appears a moment after it is Established; a watch started earlier ends.
 await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -133,6 +133,17 @@ spec:
   runtime: { backend: kubernetes }
 `,
 ).join('---\n');
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+};
+const cpuOf = {
+  operator: () => cpuSeconds(operator.pid!),
+  apiserver: () => cpuSeconds(env.envtest.pids.apiserver),
+  etcd: () => cpuSeconds(env.envtest.pids.etcd),
+};
+const cpuBefore = Object.fromEntries(Object.entries(cpuOf).map(([name, read]) => [name, read()]));
 const applied = performance.now();
 await env.envtest.kubectl(['apply', '-f', '-'], { input: manifests });
 const applySeconds = (performance.now() - applied) / 1000;
@@ -151,6 +162,9 @@ const pct = (p: number) =>
   latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!;
 await new Promise((resolve) => setTimeout(resolve, 5_000)); // let status writes settle
 peakRss = Math.max(peakRss, rss(operator.pid!));
+const cpuUsed = Object.entries(cpuOf)
+  .map(([name, read]) => `${name} ${(read() - cpuBefore[name]!).toFixed(1)} s`)
+  .join(', ');
 
 const apiserver = {
   url: env.envtest.server,
@@ -178,6 +192,7 @@ console.log(
   `operator RSS: peak ${peakRss.toFixed(0)} MB while converging, ${restartRss.toFixed(0)} MB after a restart (goal ≤ 150 MB)`,
 );
 console.log(`operator memory after the restart: ${restartHeap}`);
+console.log(`CPU from apply to converged (incl. 5 s settling): ${cpuUsed}`);
 console.log(
   `apiserver writes (tradingbots, pods, secrets) caused by an operator restart at steady state: ${restartWrites}`,
 );

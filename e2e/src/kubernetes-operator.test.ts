@@ -121,7 +121,7 @@ describe('operator on Kubernetes, installed with Helm', () => {
     await eventually(() => expect(output).toMatch(/operator .* started \(kubernetes runtime\)/), {
       timeoutMs: 30_000,
     });
-    kubelet = startKubeletSim({ core: env.core, namespace });
+    kubelet = startKubeletSim({ kubeConfig: env.kubeConfig, namespace });
   }, 180_000);
   afterAll(async () => {
     if (operator && operator.exitCode === null) {

@@ -43,16 +43,8 @@ export function mirrorToPostgres(db: Kysely<Database>): BotMirror {
       return;
     }
     const status = object.status ?? {};
-    await db.transaction().execute(async (trx) => {
-      // Same namespace/name, another uid: the object was deleted and created again.
-      await trx
-        .deleteFrom('bots')
-        .where('source', '=', 'kubernetes')
-        .where('k8s_namespace', '=', namespace)
-        .where('k8s_name', '=', name)
-        .where('id', '<>', uid)
-        .execute();
-      await trx
+    const upsert = (trx: Kysely<Database>) =>
+      trx
         .insertInto('bots')
         .values({
           id: uid,
@@ -81,6 +73,24 @@ export function mirrorToPostgres(db: Kysely<Database>): BotMirror {
           }),
         )
         .execute();
+    // One statement, one round trip: every TradingBot change is written, so this is most of
+    // the operator's database traffic.
+    try {
+      await upsert(db);
+      return;
+    } catch (error) {
+      if (!takenByAnotherUid(error)) throw error;
+    }
+    // The same namespace/name with another uid: the object was deleted and created again.
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('bots')
+        .where('source', '=', 'kubernetes')
+        .where('k8s_namespace', '=', namespace)
+        .where('k8s_name', '=', name)
+        .where('id', '<>', uid)
+        .execute();
+      await upsert(trx);
     });
   };
 
@@ -129,4 +139,10 @@ export function mirrorToPostgres(db: Kysely<Database>): BotMirror {
       return result;
     },
   };
+}
+
+/** A unique violation of the (namespace, name) index: an older object's row is still there. */
+function takenByAnotherUid(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === 'bots_k8s_ref_key';
 }

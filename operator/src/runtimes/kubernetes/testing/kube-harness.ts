@@ -85,7 +85,7 @@ export async function kubernetesRuntimeUnderTest(
     overrides.kubelet === false
       ? undefined
       : startKubeletSim({
-          core: env.core,
+          kubeConfig: env.kubeConfig,
           namespace,
           termination: (pod) =>
             pod.spec?.containers[0]?.image === KUBE_IMAGES.stubborn ? 'after-grace' : 'prompt',
