@@ -156,7 +156,13 @@ describe('helm template', () => {
       {
         image: 'ghcr.io/hmmtrade/hmmtrade:0.1.0',
         // V8 flags go on the command line: NODE_OPTIONS refuses them.
-        command: ['node', '--optimize-for-size', '/usr/local/bin/hmmtrade', 'operator'],
+        command: [
+          'node',
+          '--max-semi-space-size=2',
+          '--heap-growing-percent=10',
+          '/usr/local/bin/hmmtrade',
+          'operator',
+        ],
       },
     ]);
     expect(containers('api')).toMatchObject([
