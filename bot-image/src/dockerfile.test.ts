@@ -61,7 +61,7 @@ describe('bot image Dockerfile', () => {
     const bin = readFileSync(new URL('../bin/hmmtrade-bot.js', import.meta.url), 'utf8');
     expect(bin).toMatch(/process\.exitCode = await botMain\(\);/);
     expect(readFileSync(join(REPO_ROOT, 'cli/src/main.ts'), 'utf8')).toMatch(
-      /setExitCode\(await botMain\(\)\)/,
+      /setExitCode\(await \(await import\('@hmmtrade\/bot-image'\)\)\.botMain\(\)\)/,
     );
     const [supervisor] = Object.values(metafile.outputs).filter(
       (output) => output.entryPoint === 'bot-image/bin/hmmtrade-bot.js',
