@@ -160,6 +160,12 @@ const latencies = [...botSeen]
   .sort((a, b) => a - b);
 const pct = (p: number) =>
   latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!;
+// When the slowest ones happened (seconds after the apply began): a burst, or spread out.
+const slowest = [...botSeen]
+  .flatMap(([uid, seen]) => (podSeen.has(uid) ? [[seen, podSeen.get(uid)! - seen] as const] : []))
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 12)
+  .map(([seen, ms]) => `${((seen - applied) / 1000).toFixed(1)} s: ${ms.toFixed(0)} ms`);
 await new Promise((resolve) => setTimeout(resolve, 5_000)); // let status writes settle
 peakRss = Math.max(peakRss, rss(operator.pid!));
 const cpuUsed = Object.entries(cpuOf)
@@ -191,6 +197,7 @@ console.log(
 console.log(
   `operator RSS: peak ${peakRss.toFixed(0)} MB while converging, ${restartRss.toFixed(0)} MB after a restart (goal ≤ 150 MB)`,
 );
+console.log(`slowest, by when the TradingBot appeared: ${slowest.join(', ')}`);
 console.log(`operator memory after the restart: ${restartHeap}`);
 console.log(`CPU from apply to converged (incl. 5 s settling): ${cpuUsed}`);
 console.log(

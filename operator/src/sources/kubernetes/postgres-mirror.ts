@@ -30,7 +30,7 @@ interface Pending {
 /** How long a write waits for others to share its statement. */
 const BATCH_DELAY_MS = 20;
 /** Rows per statement (Postgres allows 65,535 parameters; a row has 12). */
-const BATCH_ROWS = 500;
+const BATCH_ROWS = 100;
 
 /**
  * A BotMirror on Postgres. Writes are batched: the changes that arrive within a few

@@ -6,7 +6,7 @@ import { listAllPages, type ListWatch, type WatchEvent, type WatchStream } from 
 
 /** How a reflector paces itself; every field has a production default. */
 export interface ReflectorTuning {
-  /** Objects per list request: lists are paged with limit/continue (default 500). */
+  /** Objects per list request: lists are paged with limit/continue (default 100). */
   pageSize?: number;
   /** Full relist period, the backstop for anything a watch missed (default 10 min; 0: never). */
   relistPeriodMs?: number;
@@ -69,7 +69,7 @@ export function createReflector<T extends KubeObject>(deps: {
   const { listWatch, handlers, logger } = deps;
   const trim = deps.trim ?? stripManagedFields;
   const tuning = deps.tuning ?? {};
-  const pageSize = tuning.pageSize ?? 500;
+  const pageSize = tuning.pageSize ?? 100;
   const minWatchMs = tuning.minWatchMs ?? 1_000;
   const backoff = { baseMs: 500, maxMs: 30_000, ...tuning.backoff, jitter: true };
   const sleep = tuning.sleep ?? abortableSleep;
