@@ -69,7 +69,8 @@ export function createKubeApi(kubeConfig: KubeConfig): KubeApi {
     const text = await answer.body.text();
     if (answer.statusCode >= 300)
       throw new KubeApiError(action, parseStatus(answer.statusCode, text));
-    return JSON.parse(text) as T;
+    // 204 No Content and other empty answers: undefined.
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   return {
