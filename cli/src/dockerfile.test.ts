@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,21 +6,11 @@ import { fileURLToPath } from 'node:url';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCliBundle, bundledBin, IMAGE_BIN } from '../scripts/bundle.ts';
+import { runCli } from './testing/run-cli.ts';
 import { VERSION } from './version.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DOCKERFILE = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
-
-function run(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 // No Docker engine here: the image's `hmmtrade` is the bundle the Dockerfile builds, run here
 // from a directory inside the repository (so PGlite, left out of the bundle, resolves as it does
@@ -87,13 +76,12 @@ describe('control plane image Dockerfile', () => {
   });
 
   it('runs: --version, and migrate on the embedded database, which it loads from node_modules', async () => {
-    const version = await run([bundledBin(bundleDir), '--version']);
+    const bin = bundledBin(bundleDir);
+    const version = await runCli(['--version'], {}, { bin });
     expect(version.stdout.trim()).toBe(VERSION);
     const dataDir = await mkdtemp(join(tmpdir(), 'cli-bundle-data-'));
     dirs.push(dataDir);
-    const migrate = await run([bundledBin(bundleDir), 'migrate', '--data-dir', dataDir], {
-      DATABASE_URL: '',
-    });
+    const migrate = await runCli(['migrate', '--data-dir', dataDir], { DATABASE_URL: '' }, { bin });
     expect(migrate.stderr).toBe('');
     expect(migrate.stdout).toMatch(/^applied \d+ migration\(s\) to .*: 0001-initial/m);
     expect(migrate.code).toBe(0);

@@ -11,9 +11,18 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Which `hmmtrade` to run: the sources (default) or a bundle's entry point (cli/scripts/bundle.ts). */
+export interface CliBinary {
+  bin?: string;
+}
+
 /** Runs `hmmtrade …args` to completion on this Node (the pinned 24) with extra env. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const child = startCli(args, env);
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  binary: CliBinary = {},
+): Promise<CliResult> {
+  const child = startCli(args, env, binary);
   return new Promise((resolve, reject) => {
     child.process.once('error', reject);
     child.process.once('exit', (code) =>
@@ -34,8 +43,12 @@ export interface RunningCli {
 }
 
 /** Starts `hmmtrade …args` in the background. */
-export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], {
+export function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+  binary: CliBinary = {},
+): RunningCli {
+  const child = spawn(process.execPath, [binary.bin ?? BIN, ...args], {
     env: { ...inheritedEnv(), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
