@@ -2,7 +2,7 @@ import { StalledError, TransientError, WaitingError } from '../../reconcile/erro
 import type { BotRuntime, DesiredInstance, ObservedInstance } from '../runtime.ts';
 import { createAppInventory } from './app-inventory.ts';
 import { createBotMachines } from './bot-machines.ts';
-import { createKeyedLock } from './keyed-lock.ts';
+import { createKeyedLock } from '../keyed-lock.ts';
 import { createMachineLifecycle, NOT_RUNNING, SHORT_LEASE_SECONDS } from './machine-lifecycle.ts';
 import { botIdOf, CONFIG_HASH_KEY, machineConfig } from './machine-mapping.ts';
 import { machineName, observedInstance, secretEnvValues } from './machine-mapping.ts';

@@ -10,7 +10,7 @@ import {
   recordSecret,
 } from './instance-record.ts';
 import type { InstanceRecord } from './instance-record.ts';
-import { createKeyedLock } from './keyed-lock.ts';
+import { createKeyedLock } from '../keyed-lock.ts';
 import { createKubeObjects } from './kube-objects.ts';
 import { createManagedObjects } from './managed-objects.ts';
 import { botPod, graceSeconds } from './pod-spec.ts';

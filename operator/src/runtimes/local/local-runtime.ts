@@ -3,7 +3,7 @@ import { TransientError } from '../../reconcile/errors.ts';
 import type { BotRuntime, DesiredInstance, ObservedInstance, StopOptions } from '../runtime.ts';
 import { leakedInstance, observedInstance, readBotView, settledRecord } from './bot-view.ts';
 import type { BotView } from './bot-view.ts';
-import { withKeyLock } from './keyed-lock.ts';
+import { createKeyedLock } from '../keyed-lock.ts';
 import { BOT_ID_VAR, INSTANCE_ID_VAR, RUNTIME_ID_VAR } from './proc.ts';
 import { killMarked, scanMarkedProcesses, stopGroup } from './proc.ts';
 import type { ProcessIdentity } from './proc.ts';
@@ -43,6 +43,10 @@ export interface LocalRuntime extends BotRuntime {
   logFile(botId: string): string;
 }
 
+// Module-wide, keyed by state directory and bot: two runtimes on one state directory in one
+// process share it.
+const stateDirLock = createKeyedLock();
+
 /**
  * A runtime on `stateDir`, adopting whatever bot processes a previous runtime there left running.
  * It never restarts a crashed bot by itself: it reports `crashed`, and the reconciler starts it.
@@ -64,7 +68,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     [INSTANCE_ID_VAR]: instanceId,
   });
   const locked = <T>(botId: string, fn: () => Promise<T>): Promise<T> =>
-    withKeyLock(`${store.stateDir}\0${botId}`, fn);
+    stateDirLock.run(`${store.stateDir}\0${botId}`, fn);
 
   const view = (botId: string): Promise<BotView> => readBotView(store, botId);
 

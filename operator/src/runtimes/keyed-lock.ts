@@ -1,19 +1,19 @@
-/** Serializes async work per key within one runtime. */
+/** Serializes async work per key (a bot id) within one process. */
 export interface KeyedLock {
   /** Runs `fn` after every earlier call with the same key has settled. */
   run<T>(key: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /**
- * One bot's operations never interleave inside this process, so concurrent creates of a bot make
- * one API create. Across processes the machine name and leases keep that promise.
+ * So that one bot's operations never interleave inside this process: concurrent creates of a
+ * bot make one create. Across processes each backend keeps that promise its own way (Fly: the
+ * machine name and leases; Kubernetes: object names the apiserver will not give twice).
  */
 export function createKeyedLock(): KeyedLock {
   const tails = new Map<string, Promise<void>>();
   return {
     run(key, fn) {
-      const previous = tails.get(key) ?? Promise.resolve();
-      const result = previous.then(fn);
+      const result = (tails.get(key) ?? Promise.resolve()).then(fn);
       const tail = result.then(
         () => undefined,
         () => undefined,
