@@ -1,9 +1,9 @@
 import { createServer, connect, type Socket } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createMetricsRegistry } from '@hmmtrade/platform';
 import { eventually } from '../runtimes/testing/eventually.ts';
-import { startCrdEnvtest, type CrdEnvtest } from '../sources/kubernetes/testing/crd-envtest.ts';
+import { useCrdEnvtest, type CrdEnvtest } from '../sources/kubernetes/testing/crd-envtest.ts';
 import { quietLogger } from '../testing/operator-harness.ts';
 import { LostLeadershipError } from './lost-leadership-error.ts';
 import type { LeaderElector } from './leader-elector.ts';
@@ -12,15 +12,9 @@ import { createLeaseLeaderElector } from './lease-leader.ts';
 describe('kubernetes lease leader election (real apiserver)', () => {
   let crd: CrdEnvtest;
   const running: LeaderElector[] = [];
-  beforeAll(async () => {
-    crd = await startCrdEnvtest();
-  });
+  useCrdEnvtest((ready) => (crd = ready));
   afterEach(async () => {
-    await crd.stopSources();
     await Promise.all(running.splice(0).map((leader) => leader.stop()));
-  });
-  afterAll(async () => {
-    await crd?.stop();
   });
 
   /** Long enough that no test can see a lease expire: takeovers then prove a release. */

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../runtimes/testing/eventually.ts';
-import { startCrdEnvtest, type CrdEnvtest } from './kubernetes/testing/crd-envtest.ts';
+import { useCrdEnvtest, type CrdEnvtest } from './kubernetes/testing/crd-envtest.ts';
 import type { TradingBotClient } from './kubernetes/trading-bot-client.ts';
 
 /** Records backoff delays (jitter pinned at its ceiling) and waits only briefly. */
@@ -16,15 +16,7 @@ function recordingSleep(delays: number[]) {
 
 describe('CRD source watch recovery (real apiserver)', () => {
   let crd: CrdEnvtest;
-  beforeAll(async () => {
-    crd = await startCrdEnvtest();
-  });
-  afterEach(async () => {
-    await crd.stopSources();
-  });
-  afterAll(async () => {
-    await crd?.stop();
-  });
+  useCrdEnvtest((ready) => (crd = ready));
 
   it('backs off a failing watch, resumes it without relisting, and misses nothing', async () => {
     await crd.applyBots('flaky', ['before']);

@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FINALIZER, type TradingBotStatus } from '@hmmtrade/crds';
 import { LostLeadershipError } from '../leader/lost-leadership-error.ts';
 import { eventually } from '../runtimes/testing/eventually.ts';
 import { quietLogger } from '../testing/operator-harness.ts';
 import { createEventRecorder } from './kubernetes/event-recorder.ts';
-import { startCrdEnvtest, type CrdEnvtest } from './kubernetes/testing/crd-envtest.ts';
+import { useCrdEnvtest, type CrdEnvtest } from './kubernetes/testing/crd-envtest.ts';
 import type { TradingBotClient } from './kubernetes/trading-bot-client.ts';
 
 const running = (message: string): TradingBotStatus => ({
@@ -23,15 +23,7 @@ const running = (message: string): TradingBotStatus => ({
 
 describe('CRD source (real apiserver)', () => {
   let crd: CrdEnvtest;
-  beforeAll(async () => {
-    crd = await startCrdEnvtest();
-  });
-  afterEach(async () => {
-    await crd.stopSources();
-  });
-  afterAll(async () => {
-    await crd?.stop();
-  });
+  useCrdEnvtest((ready) => (crd = ready));
 
   it('lists every bot in pages, adds the finalizer, and hands bots out by uid', async () => {
     const names = ['bot-0', 'bot-1', 'bot-2', 'bot-3', 'bot-4'];

@@ -1,30 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BackendUnavailableError, StalledError, WaitingError } from '../../reconcile/errors.ts';
 import { desiredInstance } from '../testing/desired-instance.ts';
 import { eventually } from '../testing/eventually.ts';
 import { createKubernetesRuntime } from './kubernetes-runtime.ts';
-import { kubeConfigWithToken, kubernetesRuntimeUnderTest } from './testing/kube-harness.ts';
-import { startKubeTestEnv } from './testing/kube-harness.ts';
-import type { KubeRuntimeOverrides, KubeRuntimeUnderTest } from './testing/kube-harness.ts';
+import { kubeConfigWithToken } from './testing/kube-harness.ts';
+import { useKubeRuntimeEnv } from './testing/kube-runtime-hooks.ts';
+import type { KubeRuntimeUnderTest } from './testing/kube-harness.ts';
 import type { KubeTestEnv } from './testing/kube-harness.ts';
 
 let env: KubeTestEnv;
-let made: KubeRuntimeUnderTest | undefined;
-beforeAll(async () => {
-  env = await startKubeTestEnv();
+const runtimeUnderTest = useKubeRuntimeEnv((started) => {
+  env = started;
 });
-afterAll(async () => {
-  await env.stop();
-});
-afterEach(async () => {
-  await made?.teardown();
-  made = undefined;
-});
-
-async function runtimeUnderTest(overrides: KubeRuntimeOverrides = {}) {
-  made = await kubernetesRuntimeUnderTest(env, overrides);
-  return made;
-}
 const podOf = (rt: KubeRuntimeUnderTest, botId: string) =>
   env.core.readNamespacedPod({ namespace: rt.namespace, name: rt.runtime.objectName(botId) });
 const running = (rt: KubeRuntimeUnderTest, botId: string) =>

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { CRD_NAME, CRD_YAML_PATH } from '@hmmtrade/crds';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { desiredInstance } from '../testing/desired-instance.ts';
 import { eventually } from '../testing/eventually.ts';
-import { kubernetesRuntimeUnderTest, startKubeTestEnv } from './testing/kube-harness.ts';
-import type { KubeRuntimeOverrides, KubeRuntimeUnderTest } from './testing/kube-harness.ts';
+import { useKubeRuntimeEnv } from './testing/kube-runtime-hooks.ts';
+import type { KubeRuntimeUnderTest } from './testing/kube-harness.ts';
 import type { KubeTestEnv } from './testing/kube-harness.ts';
 import { runningStatus } from './testing/kubelet-sim.ts';
 import type { BotOwner } from './resource-names.ts';
@@ -18,9 +18,8 @@ const BROKER_VALUES = { 'key-id': 'PKSHOULDNOTLEAK1', 'secret-key': 'sk-should-n
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 let env: KubeTestEnv;
-let made: KubeRuntimeUnderTest | undefined;
-beforeAll(async () => {
-  env = await startKubeTestEnv();
+const runtimeUnderTest = useKubeRuntimeEnv(async (started) => {
+  env = started;
   const crd = await env.envtest.kubectl(['apply', '-f', `${REPO_ROOT}${CRD_YAML_PATH}`]);
   expect(crd.code, crd.stderr).toBe(0);
   const ready = await env.envtest.kubectl([
@@ -30,18 +29,6 @@ beforeAll(async () => {
   ]);
   expect(ready.code, ready.stderr).toBe(0);
 });
-afterAll(async () => {
-  await env.stop();
-});
-afterEach(async () => {
-  await made?.teardown();
-  made = undefined;
-});
-
-async function runtimeUnderTest(overrides: KubeRuntimeOverrides = {}) {
-  made = await kubernetesRuntimeUnderTest(env, overrides);
-  return made;
-}
 const readPod = (namespace: string) => env.core.readNamespacedPod({ namespace, name: POD });
 const readSecret = (namespace: string) => env.core.readNamespacedSecret({ namespace, name: POD });
 const running = (rt: KubeRuntimeUnderTest, botId = BOT_ID) =>

@@ -1,20 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, sampleSpec, type TestDatabase } from '@hmmtrade/db/testing';
 import { eventually } from '../../runtimes/testing/eventually.ts';
 import { mirrorToPostgres } from './postgres-mirror.ts';
-import { startCrdEnvtest, type CrdEnvtest } from './testing/crd-envtest.ts';
+import { useCrdEnvtest, type CrdEnvtest } from './testing/crd-envtest.ts';
 
 describe('mirror of CRD bots into Postgres (real apiserver, real Postgres)', () => {
   let crd: CrdEnvtest;
   let testDb: TestDatabase;
+  useCrdEnvtest((ready) => (crd = ready));
   beforeAll(async () => {
-    [crd, testDb] = await Promise.all([startCrdEnvtest(), createTestDatabase('postgres')]);
-  });
-  afterEach(async () => {
-    await crd.stopSources();
+    testDb = await createTestDatabase('postgres');
   });
   afterAll(async () => {
-    await crd?.stop();
     await testDb?.dispose();
   });
 

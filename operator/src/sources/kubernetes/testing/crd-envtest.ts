@@ -1,4 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startEnvtest, type Envtest } from '@hmmtrade/testkit/envtest';
 import { quietLogger } from '../../../testing/operator-harness.ts';
 import { createCrdSource, type CrdSource, type CrdSourceDeps } from '../../crd-source.ts';
@@ -134,4 +135,22 @@ export async function startCrdEnvtest(): Promise<CrdEnvtest> {
       await env.stop();
     },
   };
+}
+
+/**
+ * The hooks of a test file on one apiserver with the CRD installed: started before all tests
+ * (`ready` receives it), the sources a test started stopped after each, stopped after all.
+ */
+export function useCrdEnvtest(ready: (crd: CrdEnvtest) => void): void {
+  let crd: CrdEnvtest | undefined;
+  beforeAll(async () => {
+    crd = await startCrdEnvtest();
+    ready(crd);
+  });
+  afterEach(async () => {
+    await crd?.stopSources();
+  });
+  afterAll(async () => {
+    await crd?.stop();
+  });
 }
