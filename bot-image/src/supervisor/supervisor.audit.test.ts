@@ -1,27 +1,14 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { receivedEvents, receivedLines, startApiStub, type StubReply } from './testing/api-stub.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { receivedEvents, receivedLines, type StubReply } from './testing/api-stub.ts';
 import { chattyTrader, fixtureCommand, tickingTrader } from './testing/fixture-traders.ts';
-import { makeWorkDir, startSupervisor } from './testing/supervisor-harness.ts';
+import { LONG, startSupervisor, useSupervisorSetup } from './testing/supervisor-harness.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function setup() {
-  const stub = await startApiStub();
-  const work = await makeWorkDir();
-  cleanups.push(() => stub.close(), work.cleanup);
-  return { stub, workDir: work.dir };
-}
+const setup = useSupervisorSetup();
 
 const down: StubReply = {
   status: 503,
   body: { error: { code: 'unavailable', message: 'database unavailable' } },
 };
-
-/** Generous: the machine is shared; nothing here asserts durations. */
-const LONG = { timeout: 15_000, interval: 20 };
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 

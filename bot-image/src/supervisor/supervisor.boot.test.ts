@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import {
   STUB_BOT_ID,
@@ -9,26 +9,12 @@ import {
   STUB_SECRET_KEY,
   alpacaToken,
   receivedLines,
-  startApiStub,
   stubProfile,
 } from './testing/api-stub.ts';
 import { chattyTrader, fixtureCommand, tickingTrader } from './testing/fixture-traders.ts';
-import { makeWorkDir, startSupervisor } from './testing/supervisor-harness.ts';
+import { LONG, startSupervisor, useSupervisorSetup } from './testing/supervisor-harness.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function setup() {
-  const stub = await startApiStub();
-  const work = await makeWorkDir();
-  cleanups.push(() => stub.close(), work.cleanup);
-  return { stub, workDir: work.dir };
-}
-
-/** Generous: the machine is shared; nothing here asserts durations. */
-const LONG = { timeout: 15_000, interval: 20 };
+const setup = useSupervisorSetup();
 
 const secrets = [STUB_MACHINE_TOKEN, STUB_SECRET_KEY, STUB_KEY_ID];
 const expectNoSecret = (text: string) => {

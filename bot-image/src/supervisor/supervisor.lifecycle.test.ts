@@ -1,30 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  STUB_SECRET_KEY,
-  alpacaToken,
-  receivedEvents,
-  receivedLines,
-  startApiStub,
-} from './testing/api-stub.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { STUB_SECRET_KEY, alpacaToken, receivedEvents, receivedLines } from './testing/api-stub.ts';
 import { fixtureCommand, tickingTrader } from './testing/fixture-traders.ts';
-import { makeWorkDir, startSupervisor } from './testing/supervisor-harness.ts';
+import { LONG, startSupervisor, useSupervisorSetup } from './testing/supervisor-harness.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function setup() {
-  const stub = await startApiStub();
-  const work = await makeWorkDir();
-  cleanups.push(() => stub.close(), work.cleanup);
-  return { stub, workDir: work.dir };
-}
-
-/** Generous: the machine is shared; nothing here asserts durations. */
-const LONG = { timeout: 15_000, interval: 20 };
+const setup = useSupervisorSetup();
 
 describe('runSupervisor: signals, stop and token refresh', () => {
   it('forwards SIGTERM to the trader and returns its exit code', async () => {

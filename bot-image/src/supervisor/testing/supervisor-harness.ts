@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { loadSupervisorConfig, type SupervisorConfig } from '../config.ts';
 import { runSupervisor } from '../supervisor.ts';
 import type { SupervisorDeps } from '../supervisor-deps.ts';
-import { STUB_BOT_ID, STUB_MACHINE_TOKEN } from './api-stub.ts';
+import { afterEach } from 'vitest';
+import { STUB_BOT_ID, STUB_MACHINE_TOKEN, startApiStub, type ApiStub } from './api-stub.ts';
 
 /** One supervisor run in-process, its output captured and its signals injectable. */
 export interface SupervisorRun {
@@ -16,6 +17,26 @@ export interface SupervisorRun {
   readonly done: Promise<number>;
   /** Delivers a signal as `process` would. */
   signal(signal: 'SIGTERM' | 'SIGINT'): void;
+}
+
+/** For vi.waitFor: generous, since the machine is shared; nothing here asserts durations. */
+export const LONG = { timeout: 15_000, interval: 20 };
+
+/**
+ * The per-test setup of a supervisor test file: `setup()` starts an API stub and makes a work
+ * directory, both removed after the test.
+ */
+export function useSupervisorSetup(): () => Promise<{ stub: ApiStub; workDir: string }> {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return async () => {
+    const stub = await startApiStub();
+    const work = await makeWorkDir();
+    cleanups.push(() => stub.close(), work.cleanup);
+    return { stub, workDir: work.dir };
+  };
 }
 
 /** A temporary work directory, removed by `cleanup`. */
