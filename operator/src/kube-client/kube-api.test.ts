@@ -104,6 +104,20 @@ describe('createKubeApi', () => {
     expect(authorizations).toEqual(['Bearer a', 'Bearer b']);
   });
 
+  it('reads the credentials again after a second, so a rotated token is used', async () => {
+    const config = kubeConfig('old-token');
+    const api = createKubeApi(config);
+    authorizations.length = 0;
+    await api.get('/api/v1/namespaces/ns/pods/a');
+    // As a token file or an exec plugin would hand out a new token.
+    (config.users[0] as { token?: string }).token = 'new-token';
+    await api.get('/api/v1/namespaces/ns/pods/b');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await api.get('/api/v1/namespaces/ns/pods/c');
+    // Within the second the reading is reused; after it, the rotated token goes out.
+    expect(authorizations).toEqual(['Bearer old-token', 'Bearer old-token', 'Bearer new-token']);
+  });
+
   it('sends the query, the JSON body and the merge-patch content type', async () => {
     const api = createKubeApi(kubeConfig('t'));
     requests.length = 0;

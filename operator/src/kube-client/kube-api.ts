@@ -127,10 +127,32 @@ async function createDispatcher(kubeConfig: KubeConfig): Promise<Dispatcher> {
 }
 
 /**
- * The KubeConfig's credentials, asked for per request so that rotated service-account tokens
- * and exec credentials keep working (client-node caches them as it sees fit).
+ * How long one reading of the KubeConfig's credentials serves. Reading them re-reads its CA and
+ * certificate files (in a pod: the service account's CA), which at hundreds of requests a
+ * second is needless I/O; a second is far inside any token's refresh (client-node re-reads a
+ * token file each minute and renews exec credentials before they expire).
  */
-async function authHeaders(kubeConfig: KubeConfig): Promise<Record<string, string>> {
+const CREDENTIALS_TTL_MS = 1_000;
+
+const credentials = new WeakMap<
+  KubeConfig,
+  { readAt: number; headers: Promise<Record<string, string>> }
+>();
+
+/** The KubeConfig's auth headers, read at most once a second (CREDENTIALS_TTL_MS). */
+function authHeaders(kubeConfig: KubeConfig): Promise<Record<string, string>> {
+  const cached = credentials.get(kubeConfig);
+  if (cached && performance.now() - cached.readAt < CREDENTIALS_TTL_MS) return cached.headers;
+  const entry = { readAt: performance.now(), headers: readAuthHeaders(kubeConfig) };
+  credentials.set(kubeConfig, entry);
+  // A failed reading (an exec plugin erring) is not kept: the next request asks again.
+  entry.headers.catch(() => {
+    if (credentials.get(kubeConfig) === entry) credentials.delete(kubeConfig);
+  });
+  return entry.headers;
+}
+
+async function readAuthHeaders(kubeConfig: KubeConfig): Promise<Record<string, string>> {
   const options: RequestOptions = {};
   await kubeConfig.applyToHTTPSOptions(options);
   const headers: Record<string, string> = {};

@@ -47,8 +47,7 @@ export function createTradingBotClient(
 
   return {
     namespace,
-    list: (page) => listWatch.list(page),
-    watch: (resourceVersion, onEvent) => listWatch.watch(resourceVersion, onEvent),
+    ...listWatch,
     async get(ns, name) {
       try {
         return await api.get<TradingBotObject>(objectPath(ns, name));
